@@ -1,0 +1,34 @@
+import eslint from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+import cdkPlugin from 'eslint-plugin-awscdk';
+import prettier from 'eslint-config-prettier';
+
+export default defineConfig([
+  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', 'lib/**/*.js', 'lib/**/*.d.ts', 'coverage/**', '**/*.mjs', 'jest.config.js', 'bench/**/*.js'] },
+  {
+    files: ['lib/**/*.ts', 'bin/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    extends: [eslint.configs.recommended, ...tseslint.configs.recommended, cdkPlugin.configs.recommended, prettier],
+    languageOptions: {
+      parserOptions: { projectService: false, project: './tsconfig.dev.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'awscdk/no-mutable-property-of-props-interface': 'error',
+      'awscdk/no-mutable-public-property-of-construct': 'error',
+      // Presets expose what they create (restApi, stages, webAcl, accessLogGroup) as escape hatches.
+      'awscdk/no-construct-in-public-property-of-construct': 'off',
+      // Route and stage constructs are keyed by their route key or stage name, which are stable inputs.
+      'awscdk/no-variable-construct-id': 'off',
+    },
+  },
+  {
+    files: ['lib/**/*.ts'],
+    rules: {
+      'awscdk/require-props-default-doc': 'error',
+      'awscdk/props-name-convention': 'error',
+      'awscdk/require-jsdoc': 'error',
+    },
+  },
+]);
