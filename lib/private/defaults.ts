@@ -1,0 +1,54 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+/*
+ * The security posture of every preset, in one place. Each function returns a fresh object.
+ * Precedence everywhere is: what the preset requires > what the user set > these defaults,
+ * applied per struct by the caller (never by a generic deep merge).
+ */
+
+/** The stage a preset creates when the user names none. */
+export function defaultStageName(): string {
+  return 'prod';
+}
+
+/** Stage-wide throttling: explicit values are required by the Serverless pack. */
+export function defaultThrottling(): { rateLimit: number; burstLimit: number } {
+  return { rateLimit: 1000, burstLimit: 500 };
+}
+
+/** Execution logging: errors only; full request/response data never by default. */
+export function defaultExecutionLogging(): { level: apigw.MethodLoggingLevel; dataTrace: boolean } {
+  return { level: apigw.MethodLoggingLevel.ERROR, dataTrace: false };
+}
+
+/** X-Ray tracing on every stage. */
+export function defaultTracingEnabled(): boolean {
+  return true;
+}
+
+/** Access-log group: explicit retention, kept when the stack is deleted. */
+export function defaultAccessLogGroup(): { retention: logs.RetentionDays; removalPolicy: RemovalPolicy } {
+  return { retention: logs.RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN };
+}
+
+/** Cache: default TTL when a route enables caching without one, and encryption at rest. */
+export function defaultCache(): { ttl: Duration; encrypted: boolean } {
+  return { ttl: Duration.seconds(300), encrypted: true };
+}
+
+/** Lambda authorizer result cache. */
+export function defaultAuthorizerResultsCacheTtl(): Duration {
+  return Duration.minutes(5);
+}
+
+/** WAF: the AWS managed rule groups every web ACL starts with (none of them is billed extra). */
+export function defaultWafManagedRuleGroups(): string[] {
+  return ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'];
+}
+
+/** WAF: requests per client IP in a 5-minute window before the rate-based rule blocks. */
+export function defaultWafRateLimit(): number {
+  return 2000;
+}

@@ -1,0 +1,138 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { PresetValidationError } from './errors';
+
+/*
+ * API Gateway limits the library checks at synth, so wrong input never reaches a deploy.
+ * Sources: the API Gateway REST quotas table and CreateStage/MethodSetting API reference
+ * (see docs/LIMITS.md for the list with links).
+ */
+
+export const STAGE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+export const STAGE_VARIABLE_NAME_PATTERN = /^[A-Za-z0-9_]{1,64}$/;
+export const STAGE_VARIABLE_VALUE_PATTERN = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
+export const MAX_STAGE_VARIABLES = 100;
+export const MAX_STAGES_PER_API = 10;
+export const MAX_AUTHORIZERS_PER_API = 10;
+export const CACHE_TTL_MAX_SECONDS = 3600;
+export const INTEGRATION_TIMEOUT_MIN_MS = 50;
+export const INTEGRATION_TIMEOUT_MAX_MS = 29_000;
+export const AUTHORIZER_TTL_MAX_SECONDS = 3600;
+
+/** A number that is a token is resolved at deploy time and cannot be checked here. */
+export function isToken(value: unknown): boolean {
+  return Token.isUnresolved(value);
+}
+
+export function checkStageName(scope: IConstruct, prop: string, name: string): void {
+  if (isToken(name)) {
+    return;
+  }
+  if (!STAGE_NAME_PATTERN.test(name)) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      name,
+      'Stage names are 1-128 characters of letters, digits, hyphens and underscores.',
+    );
+  }
+}
+
+export function checkStageVariables(scope: IConstruct, prop: string, variables: Record<string, string>): void {
+  const names = Object.keys(variables);
+  if (names.length > MAX_STAGE_VARIABLES) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      `${names.length} variables`,
+      `A stage holds at most ${MAX_STAGE_VARIABLES} variables.`,
+    );
+  }
+  for (const [name, value] of Object.entries(variables)) {
+    if (!STAGE_VARIABLE_NAME_PATTERN.test(name)) {
+      throw new PresetValidationError(
+        scope,
+        `${prop}.${name}`,
+        name,
+        'Stage variable names are 1-64 letters, digits and underscores.',
+      );
+    }
+    if (!isToken(value) && !STAGE_VARIABLE_VALUE_PATTERN.test(value)) {
+      throw new PresetValidationError(
+        scope,
+        `${prop}.${name}`,
+        value,
+        'Stage variable values are 1-512 characters from A-Z a-z 0-9 and - . _ ~ : / ? # & = ,',
+      );
+    }
+  }
+}
+
+export function checkCacheTtl(scope: IConstruct, prop: string, ttl: Duration): void {
+  if (ttl.isUnresolved()) {
+    return;
+  }
+  const seconds = ttl.toSeconds();
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > CACHE_TTL_MAX_SECONDS) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      `${ttl.toHumanString()}`,
+      `Cache TTL is a whole number of seconds from 0 to ${CACHE_TTL_MAX_SECONDS} (1 hour).`,
+    );
+  }
+}
+
+export function checkAuthorizerTtl(scope: IConstruct, prop: string, ttl: Duration): void {
+  if (ttl.isUnresolved()) {
+    return;
+  }
+  const seconds = ttl.toSeconds();
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > AUTHORIZER_TTL_MAX_SECONDS) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      ttl.toHumanString(),
+      `Authorizer results are cached for a whole number of seconds from 0 to ${AUTHORIZER_TTL_MAX_SECONDS}.`,
+    );
+  }
+}
+
+export function checkIntegrationTimeout(scope: IConstruct, prop: string, timeout: Duration, endpoint: string): void {
+  if (timeout.isUnresolved()) {
+    return;
+  }
+  const ms = timeout.toMilliseconds();
+  if (ms < INTEGRATION_TIMEOUT_MIN_MS || ms > INTEGRATION_TIMEOUT_MAX_MS) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      timeout.toHumanString(),
+      `An ${endpoint} API allows integration timeouts from ${INTEGRATION_TIMEOUT_MIN_MS} ms to 29 seconds, and this limit cannot be raised for that endpoint type.`,
+    );
+  }
+}
+
+export function checkThrottling(
+  scope: IConstruct,
+  prop: string,
+  throttling: { rateLimit: number; burstLimit: number },
+): void {
+  const { rateLimit, burstLimit } = throttling;
+  if (!isToken(rateLimit) && !(Number.isFinite(rateLimit) && rateLimit >= 0)) {
+    throw new PresetValidationError(
+      scope,
+      `${prop}.rateLimit`,
+      rateLimit,
+      'The rate limit is a number of requests per second, 0 or more.',
+    );
+  }
+  if (!isToken(burstLimit) && !(Number.isInteger(burstLimit) && burstLimit >= 0)) {
+    throw new PresetValidationError(
+      scope,
+      `${prop}.burstLimit`,
+      burstLimit,
+      'The burst limit is a whole number of requests, 0 or more.',
+    );
+  }
+}

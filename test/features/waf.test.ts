@@ -1,0 +1,307 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { associateWebAcl, createWebAcl, WafOptions } from '../../lib/features/waf';
+import { defaultWafManagedRuleGroups, defaultWafRateLimit } from '../../lib/private/defaults';
+import { PresetValidationError } from '../../lib/private/errors';
+
+const METRIC_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+// A type alias: the fixture hands constructs back to the tests, which the CDK lint rule forbids in interfaces.
+type Fixture = {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly api: apigw.RestApi;
+  readonly webAcl?: wafv2.CfnWebACL;
+};
+
+/** A plain RestApi with one mock GET, a web ACL from `waf` and, unless told otherwise, its association. */
+function build(waf?: WafOptions, opts: { associate?: boolean } = {}): Fixture {
+  const app = new App();
+  const stack = new Stack(app, 'Test');
+  const api = new apigw.RestApi(stack, 'Api', {
+    cloudWatchRole: false,
+    deployOptions: { stageName: 'prod' },
+  });
+  api.root.addMethod(
+    'GET',
+    new apigw.MockIntegration({
+      requestTemplates: { 'application/json': '{"statusCode": 200}' },
+      integrationResponses: [{ statusCode: '200' }],
+    }),
+    { methodResponses: [{ statusCode: '200' }] },
+  );
+  const webAcl = createWebAcl(stack, waf);
+  if (webAcl && opts.associate !== false) {
+    associateWebAcl(stack, 'WebAclAssociation', webAcl, api.deploymentStage);
+  }
+  return { app, stack, api, webAcl };
+}
+
+interface RuleJson {
+  readonly Name: string;
+  readonly Priority: number;
+  readonly Statement: {
+    readonly RateBasedStatement?: { readonly AggregateKeyType: string; readonly Limit: unknown };
+    readonly ManagedRuleGroupStatement?: { readonly VendorName: string; readonly Name: string };
+  };
+  readonly Action?: Record<string, unknown>;
+  readonly OverrideAction?: Record<string, unknown>;
+  readonly VisibilityConfig: {
+    readonly CloudWatchMetricsEnabled: boolean;
+    readonly SampledRequestsEnabled: boolean;
+    readonly MetricName: string;
+  };
+}
+
+interface WebAclJson {
+  readonly Properties: {
+    readonly Name?: string;
+    readonly Rules: RuleJson[];
+    readonly VisibilityConfig: RuleJson['VisibilityConfig'];
+  };
+}
+
+function onlyWebAcl(template: Template): WebAclJson {
+  const acls = Object.values(template.findResources('AWS::WAFv2::WebACL')) as WebAclJson[];
+  expect(acls).toHaveLength(1);
+  return acls[0];
+}
+
+function rateRule(template: Template): RuleJson {
+  const rule = onlyWebAcl(template).Properties.Rules.find((r) => r.Statement.RateBasedStatement);
+  expect(rule).toBeDefined();
+  return rule as RuleJson;
+}
+
+function stageLogicalId(fixture: Fixture): string {
+  const cfnStage = fixture.api.deploymentStage.node.defaultChild as apigw.CfnStage;
+  return fixture.stack.getLogicalId(cfnStage);
+}
+
+/** Paths of the stages cdk-nag's AwsSolutions pack reports for APIG3 (stage has no WAF). */
+function apig3ViolatingPaths(app: App): string[] {
+  app.synth();
+  const report = new AwsSolutionsChecks().validateScope(app);
+  return report.violations
+    .filter((v) => v.ruleName === 'AwsSolutions-APIG3')
+    .flatMap((v) => v.violatingResources.map((r) => (r as { constructPath?: string }).constructPath ?? ''));
+}
+
+describe('createWebAcl', () => {
+  test('creates a REGIONAL web ACL that allows by default, with metrics and sampling on', () => {
+    // GIVEN / WHEN
+    const template = Template.fromStack(build().stack);
+
+    // THEN
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    template.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      VisibilityConfig: {
+        CloudWatchMetricsEnabled: true,
+        SampledRequestsEnabled: true,
+        MetricName: Match.stringLikeRegexp('WebAcl'),
+      },
+    });
+    const acl = onlyWebAcl(template);
+    expect(acl.Properties.VisibilityConfig.MetricName).toMatch(METRIC_NAME);
+    // A physical name would collide when the same preset is deployed twice in one account.
+    expect(acl.Properties.Name).toBeUndefined();
+  });
+
+  test('uses the id WebAcl under the given scope', () => {
+    const { stack, webAcl } = build();
+    expect(webAcl).toBeInstanceOf(wafv2.CfnWebACL);
+    expect(stack.node.tryFindChild('WebAcl')).toBe(webAcl);
+  });
+
+  test('adds every default AWS managed rule group with override action none', () => {
+    const template = Template.fromStack(build().stack);
+    const rules = onlyWebAcl(template).Properties.Rules;
+    const groups = defaultWafManagedRuleGroups();
+    expect(groups.length).toBeGreaterThan(0);
+
+    for (const group of groups) {
+      const rule = rules.find((r) => r.Statement.ManagedRuleGroupStatement?.Name === group);
+      expect(rule).toBeDefined();
+      expect(rule?.Statement.ManagedRuleGroupStatement?.VendorName).toBe('AWS');
+      expect(rule?.OverrideAction).toEqual({ None: {} });
+      expect(rule?.Action).toBeUndefined();
+    }
+    // The managed groups plus the rate-based rule, nothing else.
+    expect(rules).toHaveLength(groups.length + 1);
+  });
+
+  test('adds a blocking rate-based rule that aggregates on the client IP', () => {
+    const rule = rateRule(Template.fromStack(build().stack));
+    expect(rule.Statement.RateBasedStatement?.AggregateKeyType).toBe('IP');
+    expect(rule.Action).toEqual({ Block: {} });
+    expect(rule.OverrideAction).toBeUndefined();
+  });
+
+  test('gives every rule a unique priority and a unique, valid metric name with metrics and sampling on', () => {
+    const acl = onlyWebAcl(Template.fromStack(build().stack));
+    const rules = acl.Properties.Rules;
+
+    const priorities = rules.map((r) => r.Priority);
+    expect(new Set(priorities).size).toBe(rules.length);
+
+    const metricNames = [
+      acl.Properties.VisibilityConfig.MetricName,
+      ...rules.map((r) => r.VisibilityConfig.MetricName),
+    ];
+    expect(new Set(metricNames).size).toBe(metricNames.length);
+    for (const rule of rules) {
+      expect(rule.VisibilityConfig).toEqual({
+        CloudWatchMetricsEnabled: true,
+        SampledRequestsEnabled: true,
+        MetricName: expect.stringMatching(METRIC_NAME),
+      });
+    }
+  });
+
+  test('gives two web ACLs in one stack different metric names', () => {
+    // GIVEN
+    const stack = new Stack(new App(), 'Test');
+
+    // WHEN
+    createWebAcl(new Construct(stack, 'Orders'));
+    createWebAcl(new Construct(stack, 'Billing'));
+
+    // THEN
+    const acls = Object.values(Template.fromStack(stack).findResources('AWS::WAFv2::WebACL')) as WebAclJson[];
+    expect(acls).toHaveLength(2);
+    const [a, b] = acls.map((acl) => acl.Properties.VisibilityConfig.MetricName);
+    expect(a).toMatch(METRIC_NAME);
+    expect(b).toMatch(METRIC_NAME);
+    expect(a).not.toBe(b);
+  });
+
+  test('keeps the metric name valid when the construct path is very long', () => {
+    const stack = new Stack(new App(), 'Test');
+    createWebAcl(new Construct(stack, 'VeryLongConstructName'.repeat(10)));
+    const acl = onlyWebAcl(Template.fromStack(stack));
+    expect(acl.Properties.VisibilityConfig.MetricName).toMatch(METRIC_NAME);
+  });
+
+  describe('rate limit', () => {
+    test('defaults to defaultWafRateLimit() requests per IP', () => {
+      const rule = rateRule(Template.fromStack(build().stack));
+      expect(rule.Statement.RateBasedStatement?.Limit).toBe(defaultWafRateLimit());
+      expect(defaultWafRateLimit()).toBe(2000);
+    });
+
+    test('uses the rateLimit given', () => {
+      const rule = rateRule(Template.fromStack(build({ rateLimit: 500 }).stack));
+      expect(rule.Statement.RateBasedStatement?.Limit).toBe(500);
+    });
+
+    test.each([10, 2_000_000_000])('accepts the bound %d', (rateLimit) => {
+      const rule = rateRule(Template.fromStack(build({ rateLimit }).stack));
+      expect(rule.Statement.RateBasedStatement?.Limit).toBe(rateLimit);
+    });
+
+    test.each([
+      ['is below the minimum', 9],
+      ['is zero', 0],
+      ['is above the maximum', 2_000_000_001],
+      ['is not an integer', 100.5],
+      ['is NaN', Number.NaN],
+    ])('fails when rateLimit %s (%d)', (_case, rateLimit) => {
+      const act = () => build({ rateLimit });
+      expect(act).toThrow(PresetValidationError);
+      expect(act).toThrow(
+        'Invalid waf.rateLimit: ' +
+          String(JSON.stringify(rateLimit)) +
+          '. Must be a whole number from 10 to 2,000,000,000 requests per 5 minutes per IP.',
+      );
+      expect(act).toThrow(/^\[Test\]/);
+    });
+
+    test('skips the range check for a token and renders it unchanged', () => {
+      // GIVEN
+      const app = new App();
+      const stack = new Stack(app, 'Test');
+      const param = new CfnParameter(stack, 'RateLimit', { type: 'Number' });
+
+      // WHEN
+      createWebAcl(stack, { rateLimit: param.valueAsNumber });
+
+      // THEN
+      const rule = rateRule(Template.fromStack(stack));
+      expect(rule.Statement.RateBasedStatement?.Limit).toEqual({ Ref: 'RateLimit' });
+    });
+  });
+
+  describe('enabled: false', () => {
+    test('creates no web ACL and leaves the waf-disabled warning', () => {
+      // GIVEN / WHEN
+      const { stack, webAcl } = build({ enabled: false });
+
+      // THEN
+      expect(webAcl).toBeUndefined();
+      Template.fromStack(stack).resourceCountIs('AWS::WAFv2::WebACL', 0);
+      Template.fromStack(stack).resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('waf-disabled'));
+      Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('no web ACL'));
+    });
+
+    test('does not validate rateLimit when nothing is created', () => {
+      expect(() => build({ enabled: false, rateLimit: 1 })).not.toThrow();
+    });
+
+    test('leaves no warning when WAF is on', () => {
+      const { stack } = build({ enabled: true });
+      Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('waf-disabled'));
+    });
+  });
+});
+
+describe('associateWebAcl', () => {
+  test('associates the web ACL with the stage ARN built from the API and the stage', () => {
+    // GIVEN / WHEN
+    const fixture = build();
+    const template = Template.fromStack(fixture.stack);
+    const webAclId = fixture.stack.getLogicalId(fixture.webAcl as wafv2.CfnWebACL);
+    const apiId = fixture.stack.getLogicalId(fixture.api.node.defaultChild as apigw.CfnRestApi);
+
+    // THEN
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      WebACLArn: { 'Fn::GetAtt': [webAclId, 'Arn'] },
+    });
+    const association = Object.values(template.findResources('AWS::WAFv2::WebACLAssociation'))[0];
+    const arn = JSON.stringify(association.Properties.ResourceArn);
+    expect(arn).toContain(`{"Ref":"${apiId}"}`);
+    expect(arn).toContain(`{"Ref":"${stageLogicalId(fixture)}"}`);
+    expect(arn).toContain('/restapis/');
+    expect(arn).toContain('/stages/');
+  });
+
+  test('creates scope/<id> and depends on the stage', () => {
+    const fixture = build();
+    const association = fixture.stack.node.tryFindChild('WebAclAssociation');
+    expect(association).toBeInstanceOf(wafv2.CfnWebACLAssociation);
+
+    Template.fromStack(fixture.stack).hasResource('AWS::WAFv2::WebACLAssociation', {
+      DependsOn: Match.arrayWith([stageLogicalId(fixture)]),
+    });
+  });
+
+  test('satisfies cdk-nag AwsSolutions-APIG3 for the stage', () => {
+    const fixture = build();
+    const stagePath = fixture.api.deploymentStage.node.defaultChild?.node.path;
+    expect(stagePath).toBeDefined();
+    expect(apig3ViolatingPaths(fixture.app)).not.toContain(stagePath);
+  });
+
+  test('cdk-nag reports AwsSolutions-APIG3 for the stage when there is no association', () => {
+    const fixture = build({}, { associate: false });
+    const stagePath = fixture.api.deploymentStage.node.defaultChild?.node.path;
+    expect(apig3ViolatingPaths(fixture.app)).toContain(stagePath);
+  });
+});
