@@ -1,0 +1,171 @@
+import * as path from 'path';
+import {
+  Aws,
+  CustomResource,
+  CustomResourceProvider,
+  CustomResourceProviderRuntime,
+  Duration,
+  RemovalPolicy,
+  Tags,
+  Validations,
+} from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, IDependable } from 'constructs';
+
+/** What `configureAccountCloudWatchRole` created. */
+export interface AccountLoggingResources {
+  /** The retained role API Gateway assumes to write execution logs. */
+  readonly role: iam.IRole;
+  /** The custom resource that sets the account setting; stages must depend on it. */
+  readonly dependable: IDependable;
+}
+
+/** Shared by every preset in a stack: CDK creates one provider per stack for this id. */
+const PROVIDER_ID = 'CdkApigwPresetsAccountCloudWatchRole';
+const RESOURCE_TYPE = 'Custom::ApiGatewayAccountCloudWatchRole';
+
+// Pseudo parameters (not stack.region/account) keep the ARNs, and so the nag finding ids, identical
+// whether or not the stack has an explicit environment.
+const LOGS_ARN_PREFIX = `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:`;
+
+/**
+ * Creates scope/AccountLogging: the retained role and the custom resource. Stages must depend on `dependable`.
+ *
+ * The custom resource sets the account+region-wide `cloudwatchRoleArn` to this role only when the
+ * setting is empty or names a role that no longer exists, so several presets and stacks never clobber
+ * each other, and deleting a stack never leaves the setting pointing at a deleted role.
+ */
+export function configureAccountCloudWatchRole(scope: Construct): AccountLoggingResources {
+  // A function by design: the engine calls it with its own `this`, so the child still lives under the preset.
+  // eslint-disable-next-line awscdk/require-passing-this
+  const accountLogging = new AccountLogging(scope, 'AccountLogging');
+  return { role: accountLogging.role, dependable: accountLogging.setting };
+}
+
+/** scope/AccountLogging: the retained role and the custom resource that may install it. */
+class AccountLogging extends Construct {
+  /** The retained role API Gateway assumes to write execution logs. */
+  public readonly role: iam.Role;
+  /** The custom resource that installs the role when the account has no working one. */
+  public readonly setting: CustomResource;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      description:
+        'API Gateway account CloudWatch Logs role (cdk-apigateway-presets); retained on stack deletion',
+      // Inline on the role, not an AWS::IAM::Policy: the permissions must survive with the retained role.
+      inlinePolicies: { ExecutionLogs: executionLogsPolicy() },
+    });
+    const role = this.role;
+    // Another API in the account may be logging through this role after this stack is gone.
+    role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    // Makes retained roles easy to find when cleaning up an account.
+    Tags.of(role).add('cdk-apigateway-presets:purpose', 'apigateway-account-cloudwatch-role');
+    role.node.addValidation({
+      validate: () =>
+        role.node.tryFindChild('DefaultPolicy')
+          ? [
+              'The account CloudWatch role must not get a separate policy (e.g. from a grant): it would be deleted ' +
+                'with the stack while the retained role stays in use. Add statements to its inline policy instead.',
+            ]
+          : [],
+    });
+    acknowledgeLogGroupWildcards(role);
+
+    const provider = CustomResourceProvider.getOrCreateProvider(this, PROVIDER_ID, {
+      codeDirectory: path.join(__dirname, 'handler', 'account-cloudwatch-role'),
+      runtime: CustomResourceProviderRuntime.NODEJS_24_X,
+      description: 'Sets the API Gateway account CloudWatch role when it is unset or names a deleted role',
+      // Bounds the handler; its retries stop after 3 minutes of waiting.
+      timeout: Duration.minutes(5),
+      policyStatements: [
+        {
+          Effect: 'Allow',
+          Action: ['apigateway:GET', 'apigateway:PATCH'],
+          Resource: `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/account`,
+        },
+        {
+          // The current setting may name any role in the account; the handler only checks it exists.
+          Effect: 'Allow',
+          Action: 'iam:GetRole',
+          Resource: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/*`,
+        },
+      ],
+    });
+    // One provider serves every preset in the stack; each may pass only its own role, only to API Gateway.
+    provider.addToRolePolicy({
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: role.roleArn,
+      Condition: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+    });
+
+    this.setting = new CustomResource(this, 'Setting', {
+      serviceToken: provider.serviceToken,
+      resourceType: RESOURCE_TYPE,
+      properties: { RoleArn: role.roleArn },
+      // Fail the deployment soon after the Lambda timeout instead of CloudFormation's one-hour default.
+      serviceTimeout: Duration.minutes(10),
+    });
+  }
+}
+
+/**
+ * What API Gateway needs to write execution logs, scoped to the log groups it writes: the
+ * statements of the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs minus the reads
+ * (GetLogEvents, FilterLogEvents), with `Resource: *` narrowed to this account and region.
+ */
+function executionLogsPolicy(): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'WriteExecutionLogs',
+        actions: [
+          'logs:CreateLogGroup',
+          'logs:CreateLogStream',
+          'logs:DescribeLogStreams',
+          'logs:PutLogEvents',
+        ],
+        resources: [
+          // API-Gateway-Execution-Logs_{restApiId}/{stage}, its streams included.
+          `${LOGS_ARN_PREFIX}API-Gateway-Execution-Logs_*`,
+          // API Gateway writes a first message here when the account role is set.
+          `${LOGS_ARN_PREFIX}/aws/apigateway/welcome`,
+          `${LOGS_ARN_PREFIX}/aws/apigateway/welcome:*`,
+        ],
+      }),
+      new iam.PolicyStatement({
+        sid: 'FindLogGroups',
+        // DescribeLogGroups is authorized against all log groups of the account and region, not a prefix.
+        actions: ['logs:DescribeLogGroups'],
+        resources: [`${LOGS_ARN_PREFIX}*`],
+      }),
+    ],
+  });
+}
+
+/** The three log-group wildcards above are the narrowest ARNs that work; each is acknowledged by its id. */
+function acknowledgeLogGroupWildcards(role: iam.Role): void {
+  const flattened = 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:';
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${flattened}API-Gateway-Execution-Logs_*]`,
+    reason:
+      'API Gateway names execution log groups API-Gateway-Execution-Logs_{restApiId}/{stage}, and this ' +
+      'account-wide role serves every REST API in the account and region, so the API id cannot be fixed.',
+  });
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${flattened}/aws/apigateway/welcome:*]`,
+    reason:
+      'Log streams of the one /aws/apigateway/welcome group; API Gateway chooses the stream names, and a ' +
+      'log group ARN in IAM carries a trailing :* by definition.',
+  });
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${flattened}*]`,
+    reason:
+      'logs:DescribeLogGroups (read-only metadata) is authorized against every log group of the account ' +
+      'and region; it cannot be limited to a name prefix. No other action gets this resource.',
+  });
+}
