@@ -5,12 +5,33 @@ import cdkPlugin from 'eslint-plugin-awscdk';
 import prettier from 'eslint-config-prettier';
 
 export default defineConfig([
-  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', 'lib/**/*.js', 'lib/**/*.d.ts', 'coverage/**', '**/*.mjs', 'jest.config.js', 'bench/**/*.js'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'cdk.out/**',
+      'dist/**',
+      'lib/**/*.js',
+      'lib/**/*.d.ts',
+      'coverage/**',
+      '**/*.mjs',
+      'jest.config.js',
+      'bench/**/*.js',
+    ],
+  },
   {
     files: ['lib/**/*.ts', 'bin/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
-    extends: [eslint.configs.recommended, ...tseslint.configs.recommended, cdkPlugin.configs.recommended, prettier],
+    extends: [
+      eslint.configs.recommended,
+      ...tseslint.configs.recommended,
+      cdkPlugin.configs.recommended,
+      prettier,
+    ],
     languageOptions: {
-      parserOptions: { projectService: false, project: './tsconfig.dev.json', tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: false,
+        project: './tsconfig.dev.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',

@@ -45,7 +45,11 @@ export function defaultAuthorizerResultsCacheTtl(): Duration {
 
 /** WAF: the AWS managed rule groups every web ACL starts with (none of them is billed extra). */
 export function defaultWafManagedRuleGroups(): string[] {
-  return ['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'];
+  return [
+    'AWSManagedRulesCommonRuleSet',
+    'AWSManagedRulesKnownBadInputsRuleSet',
+    'AWSManagedRulesAmazonIpReputationList',
+  ];
 }
 
 /** WAF: requests per client IP in a 5-minute window before the rate-based rule blocks. */

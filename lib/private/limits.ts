@@ -38,7 +38,11 @@ export function checkStageName(scope: IConstruct, prop: string, name: string): v
   }
 }
 
-export function checkStageVariables(scope: IConstruct, prop: string, variables: Record<string, string>): void {
+export function checkStageVariables(
+  scope: IConstruct,
+  prop: string,
+  variables: Record<string, string>,
+): void {
   const names = Object.keys(variables);
   if (names.length > MAX_STAGE_VARIABLES) {
     throw new PresetValidationError(
@@ -98,7 +102,12 @@ export function checkAuthorizerTtl(scope: IConstruct, prop: string, ttl: Duratio
   }
 }
 
-export function checkIntegrationTimeout(scope: IConstruct, prop: string, timeout: Duration, endpoint: string): void {
+export function checkIntegrationTimeout(
+  scope: IConstruct,
+  prop: string,
+  timeout: Duration,
+  endpoint: string,
+): void {
   if (timeout.isUnresolved()) {
     return;
   }

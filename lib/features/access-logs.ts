@@ -1,0 +1,126 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { defaultAccessLogGroup } from '../private/defaults';
+import { PresetValidationError } from '../private/errors';
+
+/**
+ * Options for `AccessLogs.cloudWatch()`.
+ */
+export interface CloudWatchAccessLogsOptions {
+  /**
+   * How long access logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly retention?: logs.RetentionDays;
+
+  /**
+   * What happens to the log group when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * A KMS key that encrypts the log group. Its key policy must allow CloudWatch Logs to use it.
+   * @default - encrypted with a key CloudWatch Logs owns
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Write to this existing log group instead of creating one; the other options are then not allowed.
+   * @default - the preset creates a log group
+   */
+  readonly logGroup?: logs.ILogGroup;
+}
+
+/** @internal */
+export interface AccessLogsBinding {
+  readonly destination: apigw.IAccessLogDestination;
+  readonly logGroup?: logs.ILogGroup;
+}
+
+/**
+ * Where a preset's stages write their access logs (one JSON line per request).
+ */
+export class AccessLogs {
+  /**
+   * A CloudWatch Logs group, created by the preset unless one is given.
+   */
+  public static cloudWatch(options: CloudWatchAccessLogsOptions = {}): AccessLogs {
+    return new AccessLogs((scope) => {
+      if (options.logGroup && (options.retention || options.removalPolicy || options.encryptionKey)) {
+        // Settings of a log group the preset does not own would be silently ignored.
+        throw new PresetValidationError(
+          scope,
+          'accessLogs',
+          'logGroup with retention, removalPolicy or encryptionKey',
+          'Give either an existing logGroup or the settings of the log group the preset creates, not both.',
+        );
+      }
+      const defaults = defaultAccessLogGroup();
+      const logGroup =
+        options.logGroup ??
+        // eslint-disable-next-line awscdk/require-passing-this -- created under the preset that binds the access logs
+        new logs.LogGroup(scope, 'AccessLogs', {
+          retention: options.retention ?? defaults.retention,
+          removalPolicy: options.removalPolicy ?? defaults.removalPolicy,
+          encryptionKey: options.encryptionKey,
+        });
+      return { destination: new apigw.LogGroupLogDestination(logGroup), logGroup };
+    });
+  }
+
+  /** @internal */
+  public readonly _bind: (scope: Construct) => AccessLogsBinding;
+
+  private constructor(bind: (scope: Construct) => AccessLogsBinding) {
+    this._bind = bind;
+  }
+}
+
+/**
+ * The JSON access-log line: request identity, caller, outcome, latencies, and the error fields of
+ * WAF, the authorizer and the integration, so a failed request explains itself.
+ */
+export function accessLogFormat(): apigw.AccessLogFormat {
+  return apigw.AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: '$context.requestId',
+      extendedRequestId: '$context.extendedRequestId',
+      requestTime: '$context.requestTime',
+      requestTimeEpoch: '$context.requestTimeEpoch',
+      apiId: '$context.apiId',
+      stage: '$context.stage',
+      domainName: '$context.domainName',
+      httpMethod: '$context.httpMethod',
+      resourcePath: '$context.resourcePath',
+      path: '$context.path',
+      protocol: '$context.protocol',
+      ip: '$context.identity.sourceIp',
+      userAgent: '$context.identity.userAgent',
+      caller: '$context.identity.caller',
+      user: '$context.identity.user',
+      accountId: '$context.identity.accountId',
+      principalId: '$context.authorizer.principalId',
+      status: '$context.status',
+      responseLength: '$context.responseLength',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+      integrationStatus: '$context.integrationStatus',
+      integrationError: '$context.integration.error',
+      integrationErrorMessage: '$context.integrationErrorMessage',
+      errorMessage: '$context.error.message',
+      errorResponseType: '$context.error.responseType',
+      authorizerStatus: '$context.authorizer.status',
+      authorizerLatency: '$context.authorizer.latency',
+      authorizerError: '$context.authorizer.error',
+      wafStatus: '$context.waf.status',
+      wafError: '$context.waf.error',
+      wafResponseCode: '$context.wafResponseCode',
+      webAclArn: '$context.webaclArn',
+      xrayTraceId: '$context.xrayTraceId',
+    }),
+  );
+}

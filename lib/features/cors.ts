@@ -1,0 +1,125 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { IConstruct } from 'constructs';
+import { PresetValidationError } from '../private/errors';
+
+/**
+ * Cross-origin resource sharing for browser clients.
+ */
+export interface CorsOptions {
+  /**
+   * Origins allowed to call the API, e.g. `https://app.example.com`, or `['*']` for any origin.
+   */
+  readonly allowOrigins: string[];
+
+  /**
+   * Methods allowed in cross-origin requests.
+   * @default - every method
+   */
+  readonly allowMethods?: string[];
+
+  /**
+   * Request headers allowed in cross-origin requests.
+   * @default - Content-Type, X-Amz-Date, Authorization, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent
+   */
+  readonly allowHeaders?: string[];
+
+  /**
+   * Whether browsers may send cookies and credentials. Not allowed with origin `*`.
+   * @default false
+   */
+  readonly allowCredentials?: boolean;
+
+  /**
+   * Response headers browsers may read.
+   * @default - none beyond the CORS-safelisted headers
+   */
+  readonly exposeHeaders?: string[];
+
+  /**
+   * How long browsers may cache a preflight response.
+   * @default - the browser's default
+   */
+  readonly maxAge?: Duration;
+}
+
+const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
+
+/** Checks the CORS options; throws on combinations browsers or API Gateway reject. */
+export function validateCors(scope: IConstruct, cors: CorsOptions): void {
+  const origins = cors.allowOrigins;
+  if (origins.length === 0) {
+    throw new PresetValidationError(
+      scope,
+      'cors.allowOrigins',
+      origins,
+      "List at least one origin, or ['*'].",
+    );
+  }
+  if (origins.includes('*') && origins.length > 1) {
+    throw new PresetValidationError(
+      scope,
+      'cors.allowOrigins',
+      origins,
+      "'*' cannot be combined with other origins.",
+    );
+  }
+  for (const origin of origins) {
+    if (origin !== '*' && !ORIGIN.test(origin)) {
+      throw new PresetValidationError(
+        scope,
+        'cors.allowOrigins',
+        origin,
+        "An origin is a scheme and host with an optional port and no path or trailing '/', e.g. 'https://app.example.com'.",
+      );
+    }
+  }
+  if (cors.allowCredentials && origins.includes('*')) {
+    throw new PresetValidationError(
+      scope,
+      'cors.allowCredentials',
+      true,
+      "Browsers reject credentials with origin '*'; list the allowed origins instead.",
+    );
+  }
+}
+
+/** The options CDK's preflight method takes. */
+export function preflightOptions(cors: CorsOptions): apigw.CorsOptions {
+  return {
+    allowOrigins: cors.allowOrigins,
+    allowMethods: cors.allowMethods,
+    allowHeaders: cors.allowHeaders,
+    allowCredentials: cors.allowCredentials,
+    exposeHeaders: cors.exposeHeaders,
+    maxAge: cors.maxAge,
+  };
+}
+
+/**
+ * CORS headers for API Gateway's own error responses (authorizer 401/403, throttling 429,
+ * validation 400, integration timeout 504), so browsers show the real status, not a CORS error.
+ *
+ * With one origin (or '*') the header is that origin. With several, API Gateway cannot choose
+ * among them in a gateway response, so the caller's Origin is echoed with `Vary: Origin` and
+ * without the credentials header: the body of a gateway error carries no caller data.
+ */
+export function gatewayResponseCorsHeaders(cors: CorsOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (cors.allowOrigins.length === 1) {
+    headers['Access-Control-Allow-Origin'] = `'${cors.allowOrigins[0]}'`;
+    if (cors.allowOrigins[0] !== '*') {
+      headers.Vary = "'Origin'";
+      if (cors.allowCredentials) {
+        headers['Access-Control-Allow-Credentials'] = "'true'";
+      }
+    }
+  } else {
+    headers['Access-Control-Allow-Origin'] = 'method.request.header.Origin';
+    headers.Vary = "'Origin'";
+  }
+  if (cors.exposeHeaders && cors.exposeHeaders.length > 0) {
+    headers['Access-Control-Expose-Headers'] = `'${cors.exposeHeaders.join(',')}'`;
+  }
+  return headers;
+}

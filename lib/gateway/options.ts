@@ -1,0 +1,199 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { AccessLogs } from '../features/access-logs';
+import { ApiAuthorization } from '../features/auth';
+import { RouteCacheOptions, StageCachingOptions } from '../features/caching';
+import { CorsOptions } from '../features/cors';
+import { ThrottlingOptions } from '../features/throttling';
+import { WafOptions } from '../features/waf';
+
+/**
+ * Execution logging of a stage (API Gateway's own log of each request's processing).
+ */
+export interface ExecutionLoggingOptions {
+  /**
+   * Which events are logged.
+   * @default apigw.MethodLoggingLevel.ERROR
+   */
+  readonly level?: apigw.MethodLoggingLevel;
+
+  /**
+   * Log full request and response bodies and headers. They may hold secrets and personal
+   * data, so turning this on leaves the warning `cdk-apigateway-presets:data-trace`.
+   * @default false
+   */
+  readonly dataTrace?: boolean;
+}
+
+/**
+ * Execution logging for the whole API.
+ */
+export interface ApiExecutionLoggingOptions extends ExecutionLoggingOptions {
+  /**
+   * Whether the preset makes sure the account-level CloudWatch role, which execution logging needs,
+   * is set. It sets the role only when none is set or the one set no longer exists, and never
+   * changes it on delete. Turn this off when the account's API Gateway settings are managed elsewhere.
+   * @default true
+   */
+  readonly manageAccountRole?: boolean;
+}
+
+/**
+ * One stage of the API. Unset options take the API-wide value.
+ */
+export interface StageOptions {
+  /**
+   * The stage name, part of the invoke URL: 1-128 letters, digits, hyphens and underscores.
+   */
+  readonly stageName: string;
+
+  /**
+   * A description of the stage.
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * Stage-wide throttling.
+   * @default - the API's `throttling`
+   */
+  readonly throttling?: ThrottlingOptions;
+
+  /**
+   * A cache cluster for this stage.
+   * @default - the API's `caching`
+   */
+  readonly caching?: StageCachingOptions;
+
+  /**
+   * Execution logging for this stage.
+   * @default - the API's `executionLogging`
+   */
+  readonly executionLogging?: ExecutionLoggingOptions;
+
+  /**
+   * AWS X-Ray tracing for this stage.
+   * @default - the API's `tracing`
+   */
+  readonly tracing?: boolean;
+
+  /**
+   * Stage variables: names are letters, digits and underscores; at most 100.
+   * @default - none
+   */
+  readonly variables?: { [name: string]: string };
+}
+
+/**
+ * Options every preset accepts.
+ */
+export interface RestApiPresetProps {
+  /**
+   * The API's name, also the `ApiName` dimension of its CloudWatch metrics.
+   * @default - a name unique to this construct in the app
+   */
+  readonly apiName?: string;
+
+  /**
+   * A description of the API.
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * The API's stages. At most 10.
+   * @default [{ stageName: 'prod' }]
+   */
+  readonly stages?: StageOptions[];
+
+  /**
+   * Who may call routes that do not set their own `authorization`.
+   * @default ApiAuthorization.iam()
+   */
+  readonly authorization?: ApiAuthorization;
+
+  /**
+   * Stage-wide throttling for every stage that does not set its own.
+   * @default { rateLimit: 1000, burstLimit: 500 }
+   */
+  readonly throttling?: ThrottlingOptions;
+
+  /**
+   * A cache cluster for every stage that does not set its own.
+   * @default - no cache cluster
+   */
+  readonly caching?: StageCachingOptions;
+
+  /**
+   * Browser cross-origin access: preflight on every route's path, and CORS headers on API
+   * Gateway's own error responses.
+   * @default - no CORS
+   */
+  readonly cors?: CorsOptions;
+
+  /**
+   * The web ACL associated with every stage.
+   * @default - a web ACL with AWS managed rules and a per-IP rate limit of 2000 requests per 5 minutes
+   */
+  readonly waf?: WafOptions;
+
+  /**
+   * Where access logs go.
+   * @default AccessLogs.cloudWatch()
+   */
+  readonly accessLogs?: AccessLogs;
+
+  /**
+   * Execution logging for every stage that does not set its own.
+   * @default - ERROR level, no data trace, account role managed
+   */
+  readonly executionLogging?: ApiExecutionLoggingOptions;
+
+  /**
+   * AWS X-Ray tracing for every stage that does not set its own.
+   * @default true
+   */
+  readonly tracing?: boolean;
+}
+
+/**
+ * Options of one route.
+ */
+export interface RouteOptions {
+  /**
+   * Who may call this route.
+   * @default - the API's `authorization`
+   */
+  readonly authorization?: ApiAuthorization;
+
+  /**
+   * Cache this route's responses in every stage that has a cache cluster.
+   * @default - not cached
+   */
+  readonly cache?: RouteCacheOptions;
+
+  /**
+   * Throttling for this route, in every stage.
+   * @default - the stage's throttling
+   */
+  readonly throttling?: ThrottlingOptions;
+
+  /**
+   * How long API Gateway waits for the integration.
+   * @default Duration.seconds(29)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Method request parameters (`method.request.querystring.NAME`, `method.request.header.NAME`) and
+   * whether each is required. Required parameters are checked by the API's request validator.
+   * @default - the path variables only
+   */
+  readonly requestParameters?: { [name: string]: boolean };
+
+  /**
+   * Models the request body must match, by content type. Checked by the API's request validator.
+   * @default - the body is not validated
+   */
+  readonly requestModels?: { [contentType: string]: apigw.IModel };
+}

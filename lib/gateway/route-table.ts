@@ -1,0 +1,170 @@
+import { IConstruct } from 'constructs';
+import { PresetValidationError } from '../private/errors';
+
+/** HTTP methods a route may use. */
+export const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'ANY'] as const;
+
+const LITERAL_SEGMENT = /^[A-Za-z0-9:._$-]+$/;
+const VARIABLE_SEGMENT = /^\{([A-Za-z0-9._-]+)(\+?)\}$/;
+
+/** One parsed path segment. */
+export interface PathSegment {
+  readonly text: string;
+  readonly variable?: string;
+  readonly greedy: boolean;
+}
+
+/** A validated route key. */
+export interface RouteKey {
+  readonly method: string;
+  readonly path: string;
+  readonly segments: PathSegment[];
+  readonly pathVariables: string[];
+}
+
+/**
+ * Every route of one API. It owns the rules API Gateway applies to resource paths, so a
+ * bad route fails at synth with a message instead of at deploy.
+ */
+export class RouteTable<T> {
+  private readonly routes = new Map<string, { key: RouteKey; value: T }>();
+  /** Per parent path: the name of its variable child, if any. */
+  private readonly variableChildren = new Map<string, string>();
+  /** Per parent path: whether its variable child is greedy. */
+  private readonly greedyChildren = new Set<string>();
+
+  constructor(private readonly scope: IConstruct) {}
+
+  /** Number of routes. */
+  public get size(): number {
+    return this.routes.size;
+  }
+
+  /** All routes, in the order they were added. */
+  public entries(): Array<{ key: RouteKey; value: T }> {
+    return [...this.routes.values()];
+  }
+
+  /** Validates a method and path; throws on anything API Gateway would reject. */
+  public parse(method: string, path: string): RouteKey {
+    const upper = typeof method === 'string' ? method.toUpperCase() : method;
+    if (!(ROUTE_METHODS as readonly string[]).includes(upper)) {
+      throw new PresetValidationError(
+        this.scope,
+        'method',
+        method,
+        `Use one of ${ROUTE_METHODS.join(', ')}.`,
+      );
+    }
+    if (typeof path !== 'string' || !path.startsWith('/')) {
+      throw new PresetValidationError(
+        this.scope,
+        'path',
+        path,
+        "A route path starts with '/', e.g. '/orders/{id}'.",
+      );
+    }
+    if (path !== '/' && path.endsWith('/')) {
+      throw new PresetValidationError(this.scope, 'path', path, "A route path has no trailing '/'.");
+    }
+    const parts = path === '/' ? [] : path.slice(1).split('/');
+    const segments: PathSegment[] = parts.map((text, index) => {
+      if (text === '') {
+        throw new PresetValidationError(
+          this.scope,
+          'path',
+          path,
+          "A route path has no empty segments ('//').",
+        );
+      }
+      const variable = VARIABLE_SEGMENT.exec(text);
+      if (variable) {
+        const greedy = variable[2] === '+';
+        if (greedy && index !== parts.length - 1) {
+          throw new PresetValidationError(
+            this.scope,
+            'path',
+            path,
+            `The greedy variable ${text} must be the last segment of the path.`,
+          );
+        }
+        return { text, variable: variable[1], greedy };
+      }
+      if (!LITERAL_SEGMENT.test(text)) {
+        throw new PresetValidationError(
+          this.scope,
+          'path',
+          path,
+          `Segment '${text}' is not allowed: segments are letters, digits and : . _ - $, or a variable such as {id} or {proxy+}.`,
+        );
+      }
+      return { text, greedy: false };
+    });
+    const pathVariables = segments.filter((s) => s.variable).map((s) => s.variable!);
+    const seen = new Set<string>();
+    for (const name of pathVariables) {
+      if (seen.has(name)) {
+        throw new PresetValidationError(
+          this.scope,
+          'path',
+          path,
+          `The path variable {${name}} appears twice; each variable name may appear once in a path.`,
+        );
+      }
+      seen.add(name);
+    }
+    return { method: upper, path, segments, pathVariables };
+  }
+
+  /** Adds a route after checking it against every route already in the table. */
+  public add(key: RouteKey, value: T): void {
+    const id = `${key.method} ${key.path}`;
+    if (this.routes.has(id)) {
+      throw new PresetValidationError(
+        this.scope,
+        'route',
+        id,
+        'Each method and path pair may be added once.',
+      );
+    }
+    // API Gateway allows one variable child per resource, so siblings must agree on its name.
+    const pending: Array<[string, string, boolean]> = [];
+    let parent = '';
+    for (const segment of key.segments) {
+      if (segment.variable) {
+        const existing = this.variableChildren.get(parent);
+        const greedy = this.greedyChildren.has(parent);
+        if (existing !== undefined && (existing !== segment.variable || greedy !== segment.greedy)) {
+          const other = `{${existing}${greedy ? '+' : ''}}`;
+          throw new PresetValidationError(
+            this.scope,
+            'path',
+            key.path,
+            `'${parent || '/'}' already has the path variable ${other}; API Gateway allows one variable per level, so sibling routes must use ${other} too.`,
+          );
+        }
+        pending.push([parent, segment.variable, segment.greedy]);
+      }
+      parent = `${parent}/${segment.text}`;
+    }
+    for (const [at, name, greedy] of pending) {
+      this.variableChildren.set(at, name);
+      if (greedy) {
+        this.greedyChildren.add(at);
+      }
+    }
+    this.routes.set(id, { key, value });
+  }
+
+  /** Whether any route uses this exact path. */
+  public hasPath(path: string): boolean {
+    return this.entries().some((r) => r.key.path === path);
+  }
+}
+
+/**
+ * The `ResourcePath` of a stage method setting: API Gateway escapes each '/' of the path as '~1'.
+ */
+export function methodSettingResourcePath(path: string): string {
+  return `/${path.replace(/\//g, '~1')}`;
+}

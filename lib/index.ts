@@ -1,0 +1,10 @@
+export * from './features/access-logs';
+export * from './features/auth';
+export * from './features/caching';
+export * from './features/cors';
+export * from './features/throttling';
+export { WafOptions } from './features/waf';
+export * from './gateway/options';
+export * from './gateway/rest-api-preset';
+export * from './integrations/route-integration';
+export * from './presets/edge-api';
