@@ -15,17 +15,12 @@ export default defineConfig([
       'coverage/**',
       '**/*.mjs',
       'jest.config.js',
-      'bench/**/*.js',
+      'scripts/**',
     ],
   },
   {
     files: ['lib/**/*.ts', 'bin/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
-    extends: [
-      eslint.configs.recommended,
-      ...tseslint.configs.recommended,
-      cdkPlugin.configs.recommended,
-      prettier,
-    ],
+    extends: [eslint.configs.recommended, ...tseslint.configs.recommended, prettier],
     languageOptions: {
       parserOptions: {
         projectService: false,
@@ -36,6 +31,20 @@ export default defineConfig([
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // CDK semantics for the library and the apps built from it; tests and benchmarks build throwaway trees.
+    files: ['lib/**/*.ts', 'bin/**/*.ts', 'examples/**/*.ts'],
+    extends: [cdkPlugin.configs.recommended],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: './tsconfig.dev.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
       'awscdk/no-mutable-property-of-props-interface': 'error',
       'awscdk/no-mutable-public-property-of-construct': 'error',
       // Presets expose what they create (restApi, stages, webAcl, accessLogGroup) as escape hatches.

@@ -176,16 +176,16 @@ export abstract class RestApiPreset extends Construct {
 
   /** The stage with this name. */
   public stage(stageName: string): apigw.Stage {
-    const found = this.stages.find((s) => s.stageName === stageName);
-    if (!found) {
+    const index = this.resolvedStages.findIndex((s) => s.options.stageName === stageName);
+    if (index < 0) {
       throw new PresetValidationError(
         this,
         'stageName',
         stageName,
-        `This API has the stages ${this.stages.map((s) => s.stageName).join(', ')}.`,
+        `This API has the stages ${this.resolvedStages.map((s) => s.options.stageName).join(', ')}.`,
       );
     }
-    return found;
+    return this.stages[index];
   }
 
   /**

@@ -1,0 +1,433 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ApiAuthorization, CacheSize, EdgeApi, RouteIntegration } from '../../lib';
+
+function handler(scope: Stack, id = 'Handler'): lambda.Function {
+  return new lambda.Function(scope, id, {
+    runtime: lambda.Runtime.NODEJS_LATEST,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "{}" });'),
+  });
+}
+
+function resourcesOfType(
+  template: Template,
+  type: string,
+): Array<{ id: string; props: Record<string, unknown> }> {
+  return Object.entries(template.findResources(type)).map(([id, r]) => ({ id, props: r.Properties ?? {} }));
+}
+
+// One app for the default-posture assertions: synthesis is the slow part.
+const app = new App();
+const defaultStack = new Stack(app, 'Default');
+const defaultApi = new EdgeApi(defaultStack, 'Api');
+const fn = handler(defaultStack);
+defaultApi.addRoute('GET', '/orders/{id}', RouteIntegration.lambda(fn));
+defaultApi.addRoute('POST', '/orders', RouteIntegration.lambda(fn));
+const template = Template.fromStack(defaultStack);
+
+describe('EdgeApi defaults', () => {
+  test('is an edge-optimized REST API that is not deployed by aws-cdk-lib and has no account resource', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['EDGE'] },
+    });
+    template.resourceCountIs('AWS::ApiGateway::Account', 0);
+    template.resourceCountIs('AWS::ApiGateway::Stage', 1);
+    template.resourceCountIs('AWS::ApiGateway::Deployment', 1);
+  });
+
+  test('creates one stage named prod with tracing, JSON access logs and the deployment', () => {
+    const [stage] = resourcesOfType(template, 'AWS::ApiGateway::Stage');
+    expect(stage.props.StageName).toBe('prod');
+    expect(stage.props.TracingEnabled).toBe(true);
+    const [deployment] = resourcesOfType(template, 'AWS::ApiGateway::Deployment');
+    expect(stage.props.DeploymentId).toEqual({ Ref: deployment.id });
+    const accessLog = stage.props.AccessLogSetting as { Format: string; DestinationArn: unknown };
+    const format = JSON.parse(accessLog.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      extendedRequestId: '$context.extendedRequestId',
+      ip: '$context.identity.sourceIp',
+      caller: '$context.identity.caller',
+      status: '$context.status',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+      wafError: '$context.waf.error',
+      authorizerError: '$context.authorizer.error',
+      integrationErrorMessage: '$context.integrationErrorMessage',
+    });
+    expect(accessLog.DestinationArn).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'],
+    });
+  });
+
+  test('sets explicit stage-wide throttling, ERROR execution logs and no data trace', () => {
+    const [stage] = resourcesOfType(template, 'AWS::ApiGateway::Stage');
+    expect(stage.props.MethodSettings).toEqual([
+      {
+        HttpMethod: '*',
+        ResourcePath: '/*',
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        MetricsEnabled: false,
+        ThrottlingRateLimit: 1000,
+        ThrottlingBurstLimit: 500,
+        CachingEnabled: false,
+      },
+    ]);
+    expect(stage.props.CacheClusterEnabled).toBe(false);
+  });
+
+  test('keeps the access-log group with one year of retention', () => {
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 365 },
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+    expect(defaultApi.accessLogGroup).toBeDefined();
+  });
+
+  test('retains old deployments so a stage can be rolled back', () => {
+    template.hasResource('AWS::ApiGateway::Deployment', { DeletionPolicy: 'Retain' });
+  });
+
+  test('requires IAM authorization on every route', () => {
+    const methods = resourcesOfType(template, 'AWS::ApiGateway::Method');
+    expect(methods).toHaveLength(2);
+    for (const method of methods) {
+      expect(method.props.AuthorizationType).toBe('AWS_IAM');
+    }
+  });
+
+  test('validates request bodies and parameters on every route', () => {
+    const [validator] = resourcesOfType(template, 'AWS::ApiGateway::RequestValidator');
+    expect(validator.props).toMatchObject({ ValidateRequestBody: true, ValidateRequestParameters: true });
+    for (const method of resourcesOfType(template, 'AWS::ApiGateway::Method')) {
+      expect(method.props.RequestValidatorId).toEqual({ Ref: validator.id });
+    }
+  });
+
+  test('associates a regional web ACL with the stage', () => {
+    template.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL' });
+    const [stage] = resourcesOfType(template, 'AWS::ApiGateway::Stage');
+    const [association] = resourcesOfType(template, 'AWS::WAFv2::WebACLAssociation');
+    expect(JSON.stringify(association.props.ResourceArn)).toContain(stage.id);
+    expect(defaultApi.webAcl).toBeDefined();
+  });
+
+  test('gives one Lambda permission per function per API, for any stage, method and path', () => {
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission');
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0].props).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+    });
+    expect(JSON.stringify(permissions[0].props.SourceArn)).toContain('/*/*/*');
+  });
+
+  test('answers API Gateway errors with JSON bodies', () => {
+    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseTemplates: {
+          'application/json': Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+        },
+      });
+    }
+  });
+
+  test('makes sure the account CloudWatch role is set before the stage exists', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+    const [setting] = Object.keys(template.findResources('Custom::ApiGatewayAccountCloudWatchRole'));
+    expect(stage.DependsOn).toContain(setting);
+  });
+
+  test('exposes the stage URL', () => {
+    expect(defaultApi.stages).toHaveLength(1);
+    expect(defaultStack.resolve(defaultApi.stages[0].stageName)).toEqual({
+      Ref: expect.stringMatching(/^ApiStageprod/),
+    });
+    expect(defaultApi.stage('prod')).toBe(defaultApi.stages[0]);
+    expect(defaultStack.resolve(defaultApi.url)).toEqual(
+      expect.objectContaining({ 'Fn::Join': expect.any(Array) }),
+    );
+  });
+});
+
+describe('EdgeApi options', () => {
+  // Each test synthesizes its own app: an app cannot change after synthesis.
+
+  test('applies stage overrides on top of API-wide defaults', () => {
+    const stack = new Stack(new App(), 'Stages');
+    const api = new EdgeApi(stack, 'Api', {
+      throttling: { rateLimit: 100, burstLimit: 50 },
+      tracing: false,
+      stages: [
+        {
+          stageName: 'dev',
+          throttling: { rateLimit: 5, burstLimit: 2 },
+          variables: { backend: 'dev.example.com' },
+        },
+        { stageName: 'prod', caching: { size: CacheSize.GB_1_6, ttl: Duration.minutes(10) }, tracing: true },
+      ],
+    });
+    api.addRoute('GET', '/items', RouteIntegration.mock());
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'dev',
+      TracingEnabled: false,
+      CacheClusterEnabled: false,
+      Variables: { backend: 'dev.example.com' },
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 5, ThrottlingBurstLimit: 2 })],
+    });
+    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      TracingEnabled: true,
+      CacheClusterEnabled: true,
+      CacheClusterSize: '1.6',
+      MethodSettings: [
+        Match.objectLike({
+          ThrottlingRateLimit: 100,
+          CachingEnabled: false,
+          CacheDataEncrypted: true,
+          CacheTtlInSeconds: 600,
+        }),
+      ],
+    });
+    // Both stages serve the same deployment and each has its own web ACL association.
+    t.resourceCountIs('AWS::ApiGateway::Deployment', 1);
+    t.resourceCountIs('AWS::WAFv2::WebACLAssociation', 2);
+    t.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    Annotations.fromStack(stack).hasWarning(
+      '/Stages/Api',
+      Match.stringLikeRegexp('X-Ray tracing turned off'),
+    );
+  });
+
+  test('caches an authorized route per caller, with complete per-method settings', () => {
+    const stack = new Stack(new App(), 'Caching');
+    const pool = new cognito.UserPool(stack, 'Pool');
+    const api = new EdgeApi(stack, 'Api', {
+      authorization: ApiAuthorization.cognito({ userPools: [pool], scopes: ['orders/read'] }),
+      stages: [{ stageName: 'prod', caching: { ttl: Duration.minutes(5) } }, { stageName: 'dev' }],
+    });
+    api.addRoute('GET', '/orders/{id}', RouteIntegration.mock(), {
+      cache: { ttl: Duration.seconds(60), keyParameters: ['method.request.querystring.view'] },
+      throttling: { rateLimit: 10, burstLimit: 5 },
+    });
+    api.addRoute('GET', '/catalog', RouteIntegration.mock(), { cache: { shared: true } });
+    const t = Template.fromStack(stack);
+
+    t.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'GET',
+      AuthorizationType: 'COGNITO_USER_POOLS',
+      AuthorizationScopes: ['orders/read'],
+      RequestParameters: {
+        'method.request.path.id': true,
+        'method.request.querystring.view': false,
+        'method.request.header.Authorization': false,
+      },
+      Integration: Match.objectLike({
+        CacheKeyParameters: [
+          'method.request.path.id',
+          'method.request.querystring.view',
+          'method.request.header.Authorization',
+        ],
+      }),
+    });
+    // A route declared shared is keyed by its parameters only.
+    const catalog = resourcesOfType(t, 'AWS::ApiGateway::Method').find(
+      (m) => (m.props.Integration as { CacheKeyParameters?: string[] }).CacheKeyParameters?.length === 0,
+    );
+    expect(catalog).toBeDefined();
+
+    const prod = resourcesOfType(t, 'AWS::ApiGateway::Stage').find((s) => s.props.StageName === 'prod')!;
+    expect(prod.props.MethodSettings).toEqual(
+      expect.arrayContaining([
+        {
+          HttpMethod: 'GET',
+          ResourcePath: '/~1orders~1{id}',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          MetricsEnabled: false,
+          ThrottlingRateLimit: 10,
+          ThrottlingBurstLimit: 5,
+          CachingEnabled: true,
+          CacheDataEncrypted: true,
+          CacheTtlInSeconds: 60,
+        },
+        expect.objectContaining({ ResourcePath: '/~1catalog', CachingEnabled: true, CacheTtlInSeconds: 300 }),
+      ]),
+    );
+    // The dev stage has no cache cluster: the route keeps its throttling, and nothing is cached there.
+    const dev = resourcesOfType(t, 'AWS::ApiGateway::Stage').find((s) => s.props.StageName === 'dev')!;
+    expect(dev.props.MethodSettings).toEqual([
+      expect.objectContaining({ ResourcePath: '/*', CachingEnabled: false }),
+      expect.objectContaining({
+        ResourcePath: '/~1orders~1{id}',
+        CachingEnabled: false,
+        ThrottlingRateLimit: 10,
+      }),
+    ]);
+  });
+
+  test('shares one authorizer between routes and lets a route override the API default', () => {
+    const stack = new Stack(new App(), 'Auth');
+    const authorizerFn = handler(stack, 'Authorizer');
+    const token = ApiAuthorization.lambdaToken(authorizerFn);
+    const api = new EdgeApi(stack, 'Api', { authorization: token });
+    api.addRoute('GET', '/a', RouteIntegration.mock());
+    api.addRoute('GET', '/b', RouteIntegration.mock(), {
+      authorization: ApiAuthorization.lambdaToken(authorizerFn),
+    });
+    const health = api.addRoute('GET', '/health', RouteIntegration.mock(), {
+      authorization: ApiAuthorization.none(),
+    });
+    api.addRoute('GET', '/admin', RouteIntegration.mock(), { authorization: ApiAuthorization.iam() });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+    t.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const types = resourcesOfType(t, 'AWS::ApiGateway::Method').map((m) => m.props.AuthorizationType);
+    expect(types.sort()).toEqual(['AWS_IAM', 'CUSTOM', 'CUSTOM', 'NONE']);
+    Annotations.fromStack(stack).hasWarning(
+      `/${health.node.path}`,
+      Match.stringLikeRegexp('GET /health accepts calls from anyone'),
+    );
+  });
+
+  test('adds CORS preflight on route paths and CORS headers on gateway errors', () => {
+    const stack = new Stack(new App(), 'Cors');
+    const api = new EdgeApi(stack, 'Api', {
+      cors: { allowOrigins: ['https://app.example.com'], allowCredentials: true },
+    });
+    api.addRoute('GET', '/orders/{id}', RouteIntegration.mock());
+    api.addRoute('PUT', '/orders/{id}', RouteIntegration.mock());
+    const t = Template.fromStack(stack);
+    // One preflight per path with routes; none on the intermediate /orders.
+    const options = resourcesOfType(t, 'AWS::ApiGateway::Method').filter(
+      (m) => m.props.HttpMethod === 'OPTIONS',
+    );
+    expect(options).toHaveLength(1);
+    expect(options[0].props.AuthorizationType).toBe('NONE');
+    t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'DEFAULT_4XX',
+      ResponseParameters: {
+        'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example.com'",
+        'gatewayresponse.header.Access-Control-Allow-Credentials': "'true'",
+        'gatewayresponse.header.Vary': "'Origin'",
+      },
+    });
+  });
+
+  test('echoes the caller origin on gateway errors when several origins are allowed', () => {
+    const stack = new Stack(new App(), 'CorsMany');
+    const api = new EdgeApi(stack, 'Api', {
+      cors: { allowOrigins: ['https://a.example.com', 'https://b.example.com'], allowCredentials: true },
+    });
+    api.addRoute('GET', '/x', RouteIntegration.mock());
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'DEFAULT_5XX',
+      ResponseParameters: {
+        'gatewayresponse.header.Access-Control-Allow-Origin': 'method.request.header.Origin',
+        'gatewayresponse.header.Vary': "'Origin'",
+        'gatewayresponse.header.Access-Control-Allow-Credentials': Match.absent(),
+      },
+    });
+  });
+
+  test('maps URL variables of an HTTP integration and sets the route timeout', () => {
+    const stack = new Stack(new App(), 'Http');
+    const api = new EdgeApi(stack, 'Api');
+    api.addRoute('ANY', '/legacy/{proxy+}', RouteIntegration.http('https://legacy.example.com/{proxy}'), {
+      timeout: Duration.seconds(10),
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'ANY',
+      RequestParameters: { 'method.request.path.proxy': true },
+      Integration: Match.objectLike({
+        Type: 'HTTP_PROXY',
+        IntegrationHttpMethod: 'ANY',
+        Uri: 'https://legacy.example.com/{proxy}',
+        TimeoutInMillis: 10000,
+        RequestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
+      }),
+    });
+  });
+
+  test('warns when data trace or execution logging is turned off, and then manages no account role', () => {
+    const stack = new Stack(new App(), 'Logging');
+    const api = new EdgeApi(stack, 'Api', {
+      executionLogging: { level: apigw.MethodLoggingLevel.OFF },
+      stages: [
+        { stageName: 'prod' },
+        { stageName: 'debug', executionLogging: { level: apigw.MethodLoggingLevel.INFO, dataTrace: true } },
+      ],
+    });
+    api.addRoute('GET', '/x', RouteIntegration.mock());
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning(
+      '/Logging/Api',
+      Match.stringLikeRegexp("Stage 'prod' has execution logging turned off"),
+    );
+    annotations.hasWarning(
+      '/Logging/Api',
+      Match.stringLikeRegexp("Stage 'debug' logs full request and response data"),
+    );
+    // The debug stage logs, so the account role is still needed.
+    Template.fromStack(stack).resourceCountIs('Custom::ApiGatewayAccountCloudWatchRole', 1);
+
+    const unmanaged = new Stack(new App(), 'Unmanaged');
+    new EdgeApi(unmanaged, 'Api', { executionLogging: { manageAccountRole: false } }).addRoute(
+      'GET',
+      '/x',
+      RouteIntegration.mock(),
+    );
+    Template.fromStack(unmanaged).resourceCountIs('Custom::ApiGatewayAccountCloudWatchRole', 0);
+  });
+
+  test('two presets in one stack do not collide', () => {
+    const stack = new Stack(new App(), 'Two');
+    const fnA = handler(stack);
+    for (const id of ['First', 'Second']) {
+      new EdgeApi(stack, id).addRoute('GET', '/x', RouteIntegration.lambda(fnA));
+    }
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::ApiGateway::RestApi', 2);
+    t.resourceCountIs('AWS::Lambda::Permission', 2);
+    const names = resourcesOfType(t, 'AWS::ApiGateway::RestApi').map((r) => r.props.Name);
+    expect(new Set(names).size).toBe(2);
+  });
+});
+
+describe('deployments', () => {
+  function deploymentId(build: (api: EdgeApi) => void): string {
+    const stack = new Stack(new App(), 'S');
+    const api = new EdgeApi(stack, 'Api');
+    build(api);
+    return Object.keys(Template.fromStack(stack).findResources('AWS::ApiGateway::Deployment'))[0];
+  }
+
+  test('a new deployment is created when the API changes, and only then', () => {
+    const one = deploymentId((api) => api.addRoute('GET', '/a', RouteIntegration.mock()));
+    const same = deploymentId((api) => api.addRoute('GET', '/a', RouteIntegration.mock()));
+    const moreRoutes = deploymentId((api) => {
+      api.addRoute('GET', '/a', RouteIntegration.mock());
+      api.addRoute('GET', '/b', RouteIntegration.mock());
+    });
+    const otherIntegration = deploymentId((api) =>
+      api.addRoute('GET', '/a', RouteIntegration.mock({ statusCode: 204 })),
+    );
+    const otherAuth = deploymentId((api) =>
+      api.addRoute('GET', '/a', RouteIntegration.mock(), { authorization: ApiAuthorization.none() }),
+    );
+    expect(same).toBe(one);
+    expect(new Set([one, moreRoutes, otherIntegration, otherAuth]).size).toBe(4);
+  });
+});
