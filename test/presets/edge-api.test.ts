@@ -216,6 +216,7 @@ describe('EdgeApi options', () => {
     });
     api.addRoute('GET', '/orders/{id}', RouteIntegration.mock(), {
       cache: { ttl: Duration.seconds(60), keyParameters: ['method.request.querystring.view'] },
+      requestParameters: { 'method.request.querystring.view': false },
       throttling: { rateLimit: 10, burstLimit: 5 },
     });
     api.addRoute('GET', '/catalog', RouteIntegration.mock(), { cache: { shared: true } });
