@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
+import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
+import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
+
+// Every example, synthesized by `npm run synth` so none can rot. No env: the stacks need no AWS account.
+const app = new App();
+
+new MinimalEdgeApiStack(app, 'MinimalEdgeApi');
+new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi');
+new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi');
+
+// A finding with error severity fails `cdk synth`; acknowledged findings are listed in the report.
+Validations.of(app).addPlugins(
+  new AwsSolutionsChecks(app, { verbose: true }),
+  new ServerlessChecks(app, { verbose: true }),
+);

@@ -1,0 +1,44 @@
+import { Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ApiAuthorization, EdgeApi, RouteIntegration } from '../lib';
+import { ExampleFunction } from './support/example-function';
+
+/**
+ * An EdgeApi whose routes are authorized by a Lambda token authorizer, with one public
+ * health check answered by API Gateway itself.
+ */
+export class TokenAuthorizerEdgeApiStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    // A stand-in for real token validation (e.g. verifying a JWT against your identity provider).
+    // The returned policy is cached for every route, so it allows the whole API, not just this method.
+    const authorizer = new ExampleFunction(this, 'Authorizer', {
+      description: 'Validates bearer tokens',
+      code: `exports.handler = async (event) => {
+  const allowed = event.authorizationToken === 'Bearer allow';
+  const api = event.methodArn.split('/').slice(0, 2).join('/');
+  return {
+    principalId: 'caller',
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: allowed ? 'Allow' : 'Deny', Resource: api + '/*' }],
+    },
+  };
+};`,
+    });
+    const reports = new ExampleFunction(this, 'Reports', {
+      description: 'Lists reports',
+      code: `exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ reports: [] }) });`,
+    });
+
+    const api = new EdgeApi(this, 'Api', {
+      apiName: 'reports',
+      authorization: ApiAuthorization.lambdaToken(authorizer.function),
+    });
+    api.addRoute('GET', '/reports', RouteIntegration.lambda(reports.function));
+    api.addRoute('GET', '/health', RouteIntegration.mock({ statusCode: 200 }), {
+      authorization: ApiAuthorization.none(),
+    });
+  }
+}

@@ -1,0 +1,227 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
+import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
+import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
+
+/**
+ * Turns every finding of aws-cdk-lib's built-in CloudFormation validation into a synth error:
+ * the first key makes its errors errors, the second fails on its warnings too. Under jest
+ * (NODE_ENV=test) a failing synth throws, with the full report in the message.
+ */
+const STRICT_VALIDATION = {
+  '@aws-cdk/core:validateAgainstDefaultRules': true,
+  '@aws-cdk/core:strictCfnValidateErrors': true,
+};
+
+// One App for every example: the built-in validation costs seconds per synth.
+const app = new App({ context: STRICT_VALIDATION });
+const minimal = new MinimalEdgeApiStack(app, 'MinimalEdgeApi');
+const cognito = new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi');
+const token = new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi');
+
+/** The logical id of the API Gateway resource whose last path segment is `pathPart`. */
+function resourceId(template: Template, pathPart: string): string {
+  const ids = Object.keys(
+    template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: pathPart } }),
+  );
+  expect(ids).toHaveLength(1);
+  return ids[0];
+}
+
+/** The stage whose StageName is `stageName`. */
+function stage(template: Template, stageName: string): Record<string, unknown> {
+  const stages = Object.values(
+    template.findResources('AWS::ApiGateway::Stage', { Properties: { StageName: stageName } }),
+  );
+  expect(stages).toHaveLength(1);
+  return stages[0].Properties as Record<string, unknown>;
+}
+
+describe('examples', () => {
+  test('synthesize with no finding from the built-in CloudFormation validation', () => {
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the built-in validation fails synth under the same context (a 10 ms integration timeout)', () => {
+    // GIVEN an L1 method that CloudFormation's schema rejects (TimeoutInMillis is 50 to 29000)
+    const badApp = new App({ context: STRICT_VALIDATION });
+    const stack = new Stack(badApp, 'Bad');
+    const api = new apigw.CfnRestApi(stack, 'Api', { name: 'bad' });
+    new apigw.CfnMethod(stack, 'Method', {
+      restApiId: api.ref,
+      resourceId: api.attrRootResourceId,
+      httpMethod: 'GET',
+      authorizationType: 'AWS_IAM',
+      integration: { type: 'MOCK', timeoutInMillis: 10 },
+    });
+
+    // THEN synth throws with the validator's report
+    expect(() => badApp.synth()).toThrow(
+      /TimeoutInMillis: 10 is less than the minimum of 50[\s\S]*CloudFormation-Validate::F3034/,
+    );
+  });
+
+  describe('MinimalEdgeApi', () => {
+    const template = () => Template.fromStack(minimal);
+
+    test('an edge-optimized API with one prod stage behind a web ACL', () => {
+      template().hasResourceProperties('AWS::ApiGateway::RestApi', {
+        EndpointConfiguration: { Types: ['EDGE'] },
+      });
+      template().resourceCountIs('AWS::ApiGateway::Stage', 1);
+      expect(stage(template(), 'prod')).toMatchObject({ TracingEnabled: true });
+      template().resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+    });
+
+    test('GET /hello is IAM-authorized and invokes the function through a Lambda proxy integration', () => {
+      template().hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'GET',
+        ResourceId: { Ref: resourceId(template(), 'hello') },
+        AuthorizationType: 'AWS_IAM',
+        Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
+      });
+      template().resourceCountIs('AWS::Lambda::Permission', 1);
+    });
+
+    test('the example function is hardened: latest runtime, tracing, DLQ, and a role with no managed policy', () => {
+      template().hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: lambda.Runtime.NODEJS_LATEST.name,
+        MemorySize: 256,
+        Timeout: 10,
+        TracingConfig: { Mode: 'Active' },
+        DeadLetterConfig: { TargetArn: Match.anyValue() },
+        LoggingConfig: { LogGroup: Match.anyValue() },
+      });
+      const roles = Object.entries(template().findResources('AWS::IAM::Role')).filter(([id]) =>
+        id.startsWith('HelloRole'),
+      );
+      expect(roles).toHaveLength(1);
+      expect(roles[0][1].Properties.ManagedPolicyArns).toBeUndefined();
+    });
+  });
+
+  describe('CognitoCachedEdgeApi', () => {
+    const template = () => Template.fromStack(cognito);
+
+    test('a user pool with a strong password policy, required MFA, the Plus plan and an orders resource server', () => {
+      template().hasResourceProperties('AWS::Cognito::UserPool', {
+        MfaConfiguration: 'ON',
+        UserPoolTier: 'PLUS',
+        Policies: {
+          PasswordPolicy: Match.objectLike({
+            MinimumLength: 12,
+            RequireUppercase: true,
+            RequireNumbers: true,
+            RequireSymbols: true,
+          }),
+        },
+      });
+      template().hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+        Identifier: 'orders',
+        Scopes: [
+          { ScopeName: 'read', ScopeDescription: 'Read orders' },
+          { ScopeName: 'write', ScopeDescription: 'Place orders' },
+        ],
+      });
+    });
+
+    test('two stages: dev with its own throttling and no cache, prod with the cache cluster', () => {
+      template().resourceCountIs('AWS::ApiGateway::Stage', 2);
+      const dev = stage(template(), 'dev');
+      expect(dev.CacheClusterEnabled).toBe(false);
+      expect(dev.CacheClusterSize).toBeUndefined();
+      expect(dev.MethodSettings).toEqual([
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 50,
+          ThrottlingBurstLimit: 20,
+          CachingEnabled: false,
+        }),
+      ]);
+      const prod = stage(template(), 'prod');
+      expect(prod).toMatchObject({ CacheClusterEnabled: true, CacheClusterSize: '0.5' });
+      expect(prod.MethodSettings).toEqual([
+        expect.objectContaining({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          CachingEnabled: false,
+          CacheTtlInSeconds: 300,
+        }),
+        expect.objectContaining({
+          HttpMethod: 'GET',
+          ResourcePath: '/~1orders~1{id}',
+          CachingEnabled: true,
+          CacheDataEncrypted: true,
+          CacheTtlInSeconds: 60,
+        }),
+      ]);
+    });
+
+    test('one Cognito authorizer serves both routes, each with its own scope', () => {
+      template().resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+      template().hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
+      template().hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'POST',
+        ResourceId: { Ref: resourceId(template(), 'orders') },
+        AuthorizationType: 'COGNITO_USER_POOLS',
+        AuthorizationScopes: ['orders/write'],
+      });
+    });
+
+    test('GET /orders/{id} is cached per caller: its cache key includes the path id and the token', () => {
+      template().hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'GET',
+        ResourceId: { Ref: resourceId(template(), '{id}') },
+        AuthorizationType: 'COGNITO_USER_POOLS',
+        AuthorizationScopes: ['orders/read'],
+        Integration: Match.objectLike({
+          CacheKeyParameters: Match.arrayWith([
+            'method.request.path.id',
+            'method.request.header.Authorization',
+          ]),
+        }),
+      });
+    });
+
+    test('CORS preflight on both route paths, for the one origin', () => {
+      const preflights = template().findResources('AWS::ApiGateway::Method', {
+        Properties: { HttpMethod: 'OPTIONS' },
+      });
+      expect(Object.keys(preflights)).toHaveLength(2);
+      for (const method of Object.values(preflights)) {
+        expect(JSON.stringify(method.Properties.Integration)).toContain("'https://app.example.com'");
+      }
+    });
+  });
+
+  describe('TokenAuthorizerEdgeApi', () => {
+    const template = () => Template.fromStack(token);
+
+    test('a Lambda token authorizer on the Authorization header protects GET /reports', () => {
+      template().resourceCountIs('AWS::ApiGateway::Authorizer', 1);
+      template().hasResourceProperties('AWS::ApiGateway::Authorizer', {
+        Type: 'TOKEN',
+        IdentitySource: 'method.request.header.Authorization',
+      });
+      template().hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'GET',
+        ResourceId: { Ref: resourceId(template(), 'reports') },
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: Match.anyValue(),
+      });
+    });
+
+    test('GET /health is public and answered by a mock integration', () => {
+      template().hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: 'GET',
+        ResourceId: { Ref: resourceId(template(), 'health') },
+        AuthorizationType: 'NONE',
+        Integration: Match.objectLike({ Type: 'MOCK' }),
+      });
+    });
+  });
+});

@@ -1,0 +1,139 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { IConstruct } from 'constructs';
+import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
+import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
+import { ExampleFunction } from '../examples/support/example-function';
+import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
+import { ApiAuthorization, EdgeApi, RouteIntegration } from '../lib';
+
+/*
+ * cdk-nag v3 is a policy-validation plugin: its findings never reach Annotations, so these tests
+ * call each pack's validateScope() after synth, which honours Validations.acknowledge() exactly as
+ * `cdk synth` does.
+ */
+
+const PACKS = [AwsSolutionsChecks, ServerlessChecks];
+
+/** One readable line per finding: rule id and the construct paths it fired on. */
+function findings(Pack: (typeof PACKS)[number], scope: IConstruct): string[] {
+  const { violations } = new Pack().validateScope(scope);
+  return violations.map(
+    (v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(',')}`,
+  );
+}
+
+/** A user pool that passes both packs (strong passwords, required MFA, Plus plan). */
+function compliantUserPool(stack: Stack): cognito.UserPool {
+  return new cognito.UserPool(stack, 'Users', {
+    passwordPolicy: {
+      minLength: 12,
+      requireLowercase: true,
+      requireUppercase: true,
+      requireDigits: true,
+      requireSymbols: true,
+    },
+    mfa: cognito.Mfa.REQUIRED,
+    mfaSecondFactor: { otp: true, sms: false },
+    featurePlan: cognito.FeaturePlan.PLUS,
+  });
+}
+
+// One App, synthesized once (with the built-in validation strict, as in examples.test.ts).
+const app = new App({
+  context: {
+    '@aws-cdk/core:validateAgainstDefaultRules': true,
+    '@aws-cdk/core:strictCfnValidateErrors': true,
+  },
+});
+
+// GIVEN an EdgeApi with no props and one route (API Gateway cannot deploy an API without methods)
+const defaultStack = new Stack(app, 'DefaultEdgeApi');
+new EdgeApi(defaultStack, 'Api').addRoute('GET', '/ping', RouteIntegration.mock());
+
+// GIVEN a default (IAM) EdgeApi with a route for every other kind of authorization
+const authStack = new Stack(app, 'EveryAuthorization');
+const authApi = new EdgeApi(authStack, 'Api');
+const tokenFunction = new ExampleFunction(authStack, 'TokenAuthorizer', {
+  code: `exports.handler = async () => ({ principalId: 'caller', policyDocument: { Version: '2012-10-17', Statement: [] } });`,
+});
+authApi.addRoute('GET', '/iam', RouteIntegration.mock());
+authApi.addRoute('GET', '/cognito', RouteIntegration.mock(), {
+  authorization: ApiAuthorization.cognito({ userPools: [compliantUserPool(authStack)] }),
+});
+authApi.addRoute('GET', '/token', RouteIntegration.mock(), {
+  authorization: ApiAuthorization.lambdaToken(tokenFunction.function),
+});
+authApi.addRoute('GET', '/public', RouteIntegration.mock(), { authorization: ApiAuthorization.none() });
+
+const stacks = [
+  defaultStack,
+  authStack,
+  new MinimalEdgeApiStack(app, 'MinimalEdgeApi'),
+  new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi'),
+  new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi'),
+];
+
+beforeAll(() => {
+  // Runs aspects and prepare (and the built-in validation) so the packs see the final resources.
+  app.synth();
+});
+
+describe.each(PACKS.map((Pack) => [Pack.name, Pack] as const))('%s', (_, Pack) => {
+  test.each(stacks.map((s) => [s.stackName, s] as const))(
+    'finds no error and no warning in %s',
+    (_, stack) => {
+      expect(findings(Pack, stack)).toEqual([]);
+    },
+  );
+});
+
+test('the packs report a plain aws-cdk-lib RestApi (these tests can fail)', () => {
+  // GIVEN a RestApi with one method and every aws-cdk-lib default
+  const plainApp = new App({ builtinCloudFormationValidation: false });
+  const stack = new Stack(plainApp, 'Plain');
+  new apigw.RestApi(stack, 'Api').root.addMethod('GET', new apigw.MockIntegration());
+  plainApp.synth();
+
+  // THEN access logging, authorization and execution logging are reported
+  const ruleIds = findings(AwsSolutionsChecks, plainApp).map((f) => f.split(' @ ')[0]);
+  expect(ruleIds).toEqual(
+    expect.arrayContaining(['AwsSolutions-APIG1', 'AwsSolutions-APIG4', 'AwsSolutions-APIG6']),
+  );
+  expect(findings(ServerlessChecks, plainApp).map((f) => f.split(' @ ')[0])).toEqual(
+    expect.arrayContaining(['Serverless-APIGWAccessLogging', 'Serverless-APIGWDefaultThrottling']),
+  );
+});
+
+test('the acknowledgements the library makes itself (docs/COMPLIANCE.md must list each)', () => {
+  const prefix = `${authApi.node.path}/`;
+  const acknowledged: string[] = [];
+  for (const construct of authApi.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+        continue;
+      }
+      const path = construct.node.path.startsWith(prefix) ? construct.node.path.slice(prefix.length) : '.';
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        // Every acknowledgement explains itself.
+        expect(reason.length).toBeGreaterThan(20);
+        acknowledged.push(`${path} ${id.replace(/^annotation::/i, '')}`);
+      }
+    }
+  }
+
+  const logGroup = 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:';
+  expect(acknowledged.sort()).toEqual(
+    [
+      `AccountLogging/Role AwsSolutions-IAM5[Resource::${logGroup}API-Gateway-Execution-Logs_*]`,
+      `AccountLogging/Role AwsSolutions-IAM5[Resource::${logGroup}/aws/apigateway/welcome:*]`,
+      `AccountLogging/Role AwsSolutions-IAM5[Resource::${logGroup}*]`,
+      'Api/Default/iam/GET AwsSolutions-COG4',
+      'Api/Default/token/GET AwsSolutions-COG4',
+      'Api/Default/public/GET AwsSolutions-APIG4',
+      'Api/Default/public/GET AwsSolutions-COG4',
+    ].sort(),
+  );
+});
