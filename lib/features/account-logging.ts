@@ -1,15 +1,8 @@
 import * as path from 'path';
-import {
-  Aws,
-  CustomResource,
-  CustomResourceProvider,
-  CustomResourceProviderRuntime,
-  Duration,
-  RemovalPolicy,
-  Tags,
-  Validations,
-} from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
 
 /** What `configureAccountCloudWatchRole` created. */
@@ -20,8 +13,6 @@ export interface AccountLoggingResources {
   readonly dependable: IDependable;
 }
 
-/** Shared by every preset in a stack: CDK creates one provider per stack for this id. */
-const PROVIDER_ID = 'CdkApigwPresetsAccountCloudWatchRole';
 const RESOURCE_TYPE = 'Custom::ApiGatewayAccountCloudWatchRole';
 
 // Pseudo parameters (not stack.region/account) keep the ARNs, and so the nag finding ids, identical
@@ -29,7 +20,8 @@ const RESOURCE_TYPE = 'Custom::ApiGatewayAccountCloudWatchRole';
 const LOGS_ARN_PREFIX = `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:`;
 
 /**
- * Creates scope/AccountLogging: the retained role and the custom resource. Stages must depend on `dependable`.
+ * Creates scope/AccountLogging: the retained role, the handler and the custom resource. Stages must
+ * depend on `dependable`.
  *
  * The custom resource sets the account+region-wide `cloudwatchRoleArn` to this role only when the
  * setting is empty or names a role that no longer exists, so several presets and stacks never clobber
@@ -42,7 +34,7 @@ export function configureAccountCloudWatchRole(scope: Construct): AccountLogging
   return { role: accountLogging.role, dependable: accountLogging.setting };
 }
 
-/** scope/AccountLogging: the retained role and the custom resource that may install it. */
+/** scope/AccountLogging: the retained role, and the handler and custom resource that may install it. */
 class AccountLogging extends Construct {
   /** The retained role API Gateway assumes to write execution logs. */
   public readonly role: iam.Role;
@@ -64,47 +56,65 @@ class AccountLogging extends Construct {
     role.applyRemovalPolicy(RemovalPolicy.RETAIN);
     // Makes retained roles easy to find when cleaning up an account.
     Tags.of(role).add('cdk-apigateway-presets:purpose', 'apigateway-account-cloudwatch-role');
-    role.node.addValidation({
-      validate: () =>
-        role.node.tryFindChild('DefaultPolicy')
-          ? [
-              'The account CloudWatch role must not get a separate policy (e.g. from a grant): it would be deleted ' +
-                'with the stack while the retained role stays in use. Add statements to its inline policy instead.',
-            ]
-          : [],
-    });
+    forbidSeparatePolicy(
+      role,
+      'The account CloudWatch role must not get a separate policy (e.g. from a grant): it would be deleted ' +
+        'with the stack while the retained role stays in use. Add statements to its inline policy instead.',
+    );
     acknowledgeLogGroupWildcards(role);
 
-    const provider = CustomResourceProvider.getOrCreateProvider(this, PROVIDER_ID, {
-      codeDirectory: path.join(__dirname, 'handler', 'account-cloudwatch-role'),
-      runtime: CustomResourceProviderRuntime.NODEJS_24_X,
-      description: 'Sets the API Gateway account CloudWatch role when it is unset or names a deleted role',
-      // Bounds the handler; its retries stop after 3 minutes of waiting.
-      timeout: Duration.minutes(5),
-      policyStatements: [
-        {
-          Effect: 'Allow',
-          Action: ['apigateway:GET', 'apigateway:PATCH'],
-          Resource: `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/account`,
-        },
-        {
-          // The current setting may name any role in the account; the handler only checks it exists.
-          Effect: 'Allow',
-          Action: 'iam:GetRole',
-          Resource: `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/*`,
-        },
-      ],
+    // Retained like every log group of the library: after a failed first deployment rolls the stack
+    // back, these logs are the only record of why the setting could not be made.
+    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', {
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
-    // One provider serves every preset in the stack; each may pass only its own role, only to API Gateway.
-    provider.addToRolePolicy({
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: role.roleArn,
-      Condition: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+
+    const handlerRole = new iam.Role(this, 'HandlerRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description:
+        'Sets the API Gateway account CloudWatch role (cdk-apigateway-presets custom resource handler)',
+      // Inline on the role: the function, and so the custom resource, cannot start before its permissions exist.
+      inlinePolicies: { SetAccountCloudWatchRole: handlerPolicy(handlerLogs, role) },
+    });
+    forbidSeparatePolicy(
+      handlerRole,
+      'The account-logging handler role must not get a separate policy (e.g. from a grant): the custom resource ' +
+        'would not wait for it. Add statements to its inline policy instead.',
+    );
+    Validations.of(handlerRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]`,
+      reason:
+        'iam:GetRole only: the handler checks whether the role named by the account setting still exists, and ' +
+        'that role is only known at deploy time and may be any role of the account, on any path.',
+    });
+
+    const handler = new lambda.Function(this, 'Handler', {
+      runtime: lambda.Runtime.NODEJS_LATEST,
+      handler: 'index.handler',
+      code: lambda.Code.fromAsset(path.join(__dirname, 'handler', 'account-cloudwatch-role')),
+      description: 'Sets the API Gateway account CloudWatch role when it is unset or names a deleted role',
+      memorySize: 128,
+      // Bounds the handler; its retries stop after 3 minutes of waiting, and it always answers before this.
+      timeout: Duration.minutes(5),
+      role: handlerRole,
+      logGroup: handlerLogs,
+    });
+    Validations.of(handler).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'CloudFormation invokes this handler once per stack operation and fails the deployment when it fails or ' +
+        'does not answer; a dead-letter queue would only hold events nobody acts on.',
+    });
+    Validations.of(handler).acknowledge({
+      id: 'Serverless-LambdaTracing',
+      reason:
+        'A deploy-time handler with no request path to trace; active tracing would add xray actions on ' +
+        'Resource * to its role. Its log group records every decision and error.',
     });
 
     this.setting = new CustomResource(this, 'Setting', {
-      serviceToken: provider.serviceToken,
+      serviceToken: handler.functionArn,
       resourceType: RESOURCE_TYPE,
       properties: { RoleArn: role.roleArn },
       // Fail the deployment soon after the Lambda timeout instead of CloudFormation's one-hour default.
@@ -144,6 +154,44 @@ function executionLogsPolicy(): iam.PolicyDocument {
         resources: [`${LOGS_ARN_PREFIX}*`],
       }),
     ],
+  });
+}
+
+/** Exactly what the handler calls, on exactly what it touches. */
+function handlerPolicy(logGroup: logs.LogGroup, loggingRole: iam.Role): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        // The log group's Arn attribute ends in :*, which covers its streams.
+        resources: [logGroup.logGroupArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'ReadAndSetAccount',
+        actions: ['apigateway:GET', 'apigateway:PATCH'],
+        resources: [`arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/account`],
+      }),
+      new iam.PolicyStatement({
+        sid: 'CheckCurrentRole',
+        // The current setting may name any role in the account; the handler only checks it exists.
+        actions: ['iam:GetRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/*`],
+      }),
+      new iam.PolicyStatement({
+        sid: 'PassLoggingRole',
+        actions: ['iam:PassRole'],
+        resources: [loggingRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+      }),
+    ],
+  });
+}
+
+/** Fails synth if a grant gives the role a separate AWS::IAM::Policy instead of its inline one. */
+function forbidSeparatePolicy(role: iam.Role, message: string): void {
+  role.node.addValidation({
+    validate: () => (role.node.tryFindChild('DefaultPolicy') ? [message] : []),
   });
 }
 

@@ -445,7 +445,10 @@ export abstract class RestApiPreset extends Construct {
           `The route's path variables are ${key.pathVariables.map((v) => `{${v}}`).join(', ') || 'none'}.`,
         );
       }
-      if (!parameter.startsWith('method.request.path.') && options.requestParameters?.[parameter] === undefined) {
+      if (
+        !parameter.startsWith('method.request.path.') &&
+        options.requestParameters?.[parameter] === undefined
+      ) {
         // A key the route does not declare is most likely a typo, and would key on a value never sent.
         throw new PresetValidationError(
           this,

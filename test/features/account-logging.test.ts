@@ -1,14 +1,23 @@
+import { EventEmitter } from 'events';
 import * as fs from 'fs';
+import https from 'https';
 import * as path from 'path';
 import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AwsSolutionsChecks, ServerlessChecks, rules } from 'cdk-nag';
-import { Construct } from 'constructs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks, NagRuleCompliance, ServerlessChecks, rules } from 'cdk-nag';
+import { Construct, IConstruct } from 'constructs';
 import { configureAccountCloudWatchRole } from '../../lib/features/account-logging';
 
+const HANDLER_DIR = path.join(__dirname, '..', '..', 'lib', 'features', 'handler', 'account-cloudwatch-role');
 const ROLE_TYPE = 'AWS::IAM::Role';
+const FUNCTION_TYPE = 'AWS::Lambda::Function';
+const LOG_GROUP_TYPE = 'AWS::Logs::LogGroup';
 const SETTING_TYPE = 'Custom::ApiGatewayAccountCloudWatchRole';
+
+type Resource = Record<string, unknown> & { Properties: Record<string, unknown> };
 
 function logsArn(suffix: string): Record<string, unknown> {
   return {
@@ -28,8 +37,17 @@ function logsArn(suffix: string): Record<string, unknown> {
 }
 
 /** The resources of one type whose logical id starts with `prefix`. */
-function resourcesOf(template: Template, type: string, prefix = ''): [string, Record<string, unknown>][] {
-  return Object.entries(template.findResources(type)).filter(([id]) => id.startsWith(prefix));
+function resourcesOf(template: Template, type: string, prefix = ''): [string, Resource][] {
+  return Object.entries(template.findResources(type) as Record<string, Resource>).filter(([id]) =>
+    id.startsWith(prefix),
+  );
+}
+
+/** The one resource of `type` whose logical id starts with `prefix`. */
+function only(template: Template, type: string, prefix: string): [string, Resource] {
+  const found = resourcesOf(template, type, prefix);
+  expect(found).toHaveLength(1);
+  return found[0];
 }
 
 function build(scopeIds: string[] = ['Orders']) {
@@ -39,18 +57,85 @@ function build(scopeIds: string[] = ['Orders']) {
   return { app, stack, results };
 }
 
+function accountLogging(stack: Stack, scopeId = 'Orders'): IConstruct {
+  return stack.node.findChild(scopeId).node.findChild('AccountLogging');
+}
+
+/** `path-under-AccountLogging id` for every acknowledgement made on AccountLogging or below it, with reasons. */
+function acknowledgementsUnder(container: IConstruct): Record<string, string> {
+  const acknowledged: Record<string, string> = {};
+  const prefix = `${container.node.path}/`;
+  for (const construct of container.node.findAll()) {
+    for (const entry of construct.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
+        continue;
+      }
+      const where = construct.node.path.startsWith(prefix) ? construct.node.path.slice(prefix.length) : '.';
+      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
+        acknowledged[`${where} ${id.replace(/^annotation::/i, '')}`] = reason;
+      }
+    }
+  }
+  return acknowledged;
+}
+
+const HANDLER_ROLE_STATEMENTS = (logGroupId: string, loggingRoleId: string) => [
+  {
+    Sid: 'WriteOwnLogs',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+  },
+  {
+    Sid: 'ReadAndSetAccount',
+    Effect: 'Allow',
+    Action: ['apigateway:GET', 'apigateway:PATCH'],
+    Resource: {
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, '::/account'],
+      ],
+    },
+  },
+  {
+    Sid: 'CheckCurrentRole',
+    Effect: 'Allow',
+    Action: 'iam:GetRole',
+    Resource: {
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/*']],
+    },
+  },
+  {
+    Sid: 'PassLoggingRole',
+    Effect: 'Allow',
+    Action: 'iam:PassRole',
+    Resource: { 'Fn::GetAtt': [loggingRoleId, 'Arn'] },
+    Condition: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+  },
+];
+
 describe('configureAccountCloudWatchRole', () => {
-  test('creates AccountLogging/Role and AccountLogging/Setting under the given scope', () => {
+  test('creates the role, the handler and the setting under the given scope, with stable ids', () => {
     const { stack, results } = build();
-    const container = stack.node.findChild('Orders').node.findChild('AccountLogging');
+    const container = accountLogging(stack);
     expect(container.node.findChild('Role')).toBe(results[0].role);
     expect(container.node.findChild('Setting')).toBe(results[0].dependable);
+    expect(container.node.children.map((c) => c.node.id).sort()).toEqual(
+      ['Handler', 'HandlerLogs', 'HandlerRole', 'Role', 'Setting'].sort(),
+    );
+    expect(container.node.findChild('Role')).toBeInstanceOf(iam.Role);
+    expect(container.node.findChild('HandlerRole')).toBeInstanceOf(iam.Role);
+    expect(container.node.findChild('HandlerLogs')).toBeInstanceOf(logs.LogGroup);
+    // An L2 function: its CfnFunction is visible to the Lambda rules of cdk-nag.
+    expect(container.node.findChild('Handler')).toBeInstanceOf(lambda.Function);
+    // Nothing is created at stack scope.
+    expect(stack.node.children.map((c) => c.node.id)).toEqual(['Orders']);
   });
 
   test('the role is trusted by API Gateway only', () => {
     const template = Template.fromStack(build().stack);
-    const [[, role]] = resourcesOf(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
-    expect((role.Properties as Record<string, unknown>).AssumeRolePolicyDocument).toEqual({
+    const [, role] = only(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
+    expect(role.Properties.AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
       Statement: [
         { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'apigateway.amazonaws.com' } },
@@ -60,10 +145,9 @@ describe('configureAccountCloudWatchRole', () => {
 
   test('the role carries exactly the execution-log permissions, inline, and no managed policy', () => {
     const template = Template.fromStack(build().stack);
-    const [[, role]] = resourcesOf(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
-    const props = role.Properties as Record<string, unknown>;
-    expect(props.ManagedPolicyArns).toBeUndefined();
-    expect(props.Policies).toEqual([
+    const [, role] = only(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(role.Properties.Policies).toEqual([
       {
         PolicyName: 'ExecutionLogs',
         PolicyDocument: {
@@ -94,14 +178,27 @@ describe('configureAccountCloudWatchRole', () => {
         },
       },
     ]);
-    // A separate AWS::IAM::Policy would be deleted with the stack while the retained role lives on.
+  });
+
+  test('no role under AccountLogging has a managed or a separate policy', () => {
+    const template = Template.fromStack(build().stack);
+    const roles = resourcesOf(template, ROLE_TYPE, 'OrdersAccountLogging');
+    expect(roles.map(([id]) => id)).toEqual([
+      expect.stringMatching(/^OrdersAccountLoggingRole/),
+      expect.stringMatching(/^OrdersAccountLoggingHandlerRole/),
+    ]);
+    for (const [, role] of roles) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+    // A separate AWS::IAM::Policy would be deleted with the stack while the retained role lives on, and
+    // the custom resource would not wait for one on the handler role.
     template.resourceCountIs('AWS::IAM::Policy', 0);
     template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
   });
 
   test('the role is retained on delete and on replacement', () => {
     const template = Template.fromStack(build().stack);
-    const [[, role]] = resourcesOf(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
+    const [, role] = only(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
     expect(role.DeletionPolicy).toBe('Retain');
     expect(role.UpdateReplacePolicy).toBe('Retain');
   });
@@ -114,92 +211,154 @@ describe('configureAccountCloudWatchRole', () => {
         resources: ['arn:aws:logs:us-east-1:1:log-group:x'],
       }),
     );
-    expect(() => app.synth()).toThrow(/must not get a separate policy/);
+    expect(() => app.synth()).toThrow(/account CloudWatch role must not get a separate policy/);
   });
 
-  test('the custom resource passes the role ARN to a Node.js 24 handler with a bounded timeout', () => {
-    const template = Template.fromStack(build().stack);
-    const [[roleId]] = resourcesOf(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
-    const [[, setting]] = resourcesOf(template, SETTING_TYPE, 'OrdersAccountLoggingSetting');
-    const props = setting.Properties as Record<string, unknown>;
-    expect(props.RoleArn).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
-    expect(props.ServiceTimeout).toBe('600');
-    // Deleting the custom resource must not touch the setting: nothing retained depends on it.
-    expect(setting.DeletionPolicy).toBe('Delete');
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Handler: '__entrypoint__.handler',
-      Runtime: 'nodejs24.x',
-      Timeout: 300,
-      Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdkApigwPresetsAccountCloudWatchRole'), 'Arn'] },
-    });
-    expect(props.ServiceToken).toEqual({
-      'Fn::GetAtt': [expect.stringMatching(/^CdkApigwPresetsAccountCloudWatchRole\w*Handler/), 'Arn'],
-    });
+  test('fails synth when something adds a separate policy to the handler role', () => {
+    const { app, stack } = build();
+    (accountLogging(stack).node.findChild('HandlerRole') as iam.Role).addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['arn:aws:sqs:us-east-1:1:q'] }),
+    );
+    expect(() => app.synth()).toThrow(/handler role must not get a separate policy/);
   });
 
-  test('the provider policy names exact actions and resources', () => {
+  test('the handler role is trusted by Lambda only and names exact actions and resources', () => {
     const template = Template.fromStack(build().stack);
-    const [[roleId]] = resourcesOf(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
-    const [[, providerRole]] = resourcesOf(template, ROLE_TYPE, 'CdkApigwPresetsAccountCloudWatchRole');
-    const policies = (providerRole.Properties as Record<string, unknown>).Policies as {
-      PolicyDocument: { Statement: unknown[] };
-    }[];
-    expect(policies).toHaveLength(1);
-    expect(policies[0].PolicyDocument.Statement).toEqual([
+    const [roleId] = only(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
+    const [logGroupId] = only(template, LOG_GROUP_TYPE, 'OrdersAccountLoggingHandlerLogs');
+    const [, handlerRole] = only(template, ROLE_TYPE, 'OrdersAccountLoggingHandlerRole');
+    expect(handlerRole.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ],
+    });
+    expect(handlerRole.Properties.ManagedPolicyArns).toBeUndefined();
+    expect(handlerRole.Properties.Policies).toEqual([
       {
-        Effect: 'Allow',
-        Action: ['apigateway:GET', 'apigateway:PATCH'],
-        Resource: {
-          'Fn::Join': [
-            '',
-            ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:', { Ref: 'AWS::Region' }, '::/account'],
-          ],
-        },
-      },
-      {
-        Effect: 'Allow',
-        Action: 'iam:GetRole',
-        Resource: {
-          'Fn::Join': [
-            '',
-            ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/*'],
-          ],
-        },
-      },
-      {
-        Effect: 'Allow',
-        Action: 'iam:PassRole',
-        Resource: { 'Fn::GetAtt': [roleId, 'Arn'] },
-        Condition: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+        PolicyName: 'SetAccountCloudWatchRole',
+        PolicyDocument: { Version: '2012-10-17', Statement: HANDLER_ROLE_STATEMENTS(logGroupId, roleId) },
       },
     ]);
+    // The handler's own role is deleted with the stack; only the logging role is retained.
+    expect(handlerRole.DeletionPolicy).toBeUndefined();
   });
 
-  test('two presets in one stack get their own role and setting and share one provider', () => {
+  test('the handler is a Node.js latest function with explicit memory, timeout, role and log group', () => {
+    const template = Template.fromStack(build().stack);
+    const [handlerRoleId] = only(template, ROLE_TYPE, 'OrdersAccountLoggingHandlerRole');
+    const [logGroupId] = only(template, LOG_GROUP_TYPE, 'OrdersAccountLoggingHandlerLogs');
+    const [, fn] = only(template, FUNCTION_TYPE, 'OrdersAccountLoggingHandler');
+    expect(fn.Properties).toEqual({
+      Code: { S3Bucket: expect.anything(), S3Key: expect.stringMatching(/\.zip$/) },
+      Description: 'Sets the API Gateway account CloudWatch role when it is unset or names a deleted role',
+      Handler: 'index.handler',
+      Runtime: lambda.Runtime.NODEJS_LATEST.name,
+      MemorySize: 128,
+      Timeout: 300,
+      Role: { 'Fn::GetAtt': [handlerRoleId, 'Arn'] },
+      LoggingConfig: { LogGroup: { Ref: logGroupId } },
+    });
+    // AwsSolutions-L1 compares against the newest Node.js runtime aws-cdk-lib knows.
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    // The role, and so its inline policy, exists before the function.
+    expect(fn.DependsOn).toEqual([handlerRoleId]);
+  });
+
+  test("the handler's code is the handler directory", () => {
+    const { app } = build();
+    const assembly = app.synth();
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(assembly.directory, 'Main.assets.json'), 'utf-8'),
+    ) as { files: Record<string, { source: { path: string; packaging: string } }> };
+    const template = assembly.getStackByName('Main').template as { Resources: Record<string, Resource> };
+    const [fn] = Object.entries(template.Resources).filter(
+      ([id, r]) => r.Type === FUNCTION_TYPE && id.startsWith('OrdersAccountLoggingHandler'),
+    );
+    const key = (fn[1].Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
+    const asset = manifest.files[key];
+    expect(asset.source.packaging).toBe('zip');
+    const staged = path.join(assembly.directory, asset.source.path);
+    expect(fs.readdirSync(staged)).toEqual(['index.js']);
+    expect(fs.readFileSync(path.join(staged, 'index.js'), 'utf-8')).toBe(
+      fs.readFileSync(path.join(HANDLER_DIR, 'index.js'), 'utf-8'),
+    );
+  });
+
+  test("the handler's log group has a retention and is retained", () => {
+    const template = Template.fromStack(build().stack);
+    const [, logGroup] = only(template, LOG_GROUP_TYPE, 'OrdersAccountLoggingHandlerLogs');
+    expect(logGroup.Properties).toEqual({ RetentionInDays: 365 });
+    expect(logGroup.DeletionPolicy).toBe('Retain');
+    expect(logGroup.UpdateReplacePolicy).toBe('Retain');
+  });
+
+  test('the custom resource passes the role ARN to the handler, with a bounded service timeout', () => {
+    const template = Template.fromStack(build().stack);
+    const [roleId] = only(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
+    const [fnId] = only(template, FUNCTION_TYPE, 'OrdersAccountLoggingHandler');
+    const [, setting] = only(template, SETTING_TYPE, 'OrdersAccountLoggingSetting');
+    expect(setting.Properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      ServiceTimeout: '600',
+      RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+    });
+    // Deleting the custom resource must not touch the setting: nothing retained depends on it.
+    expect(setting.DeletionPolicy).toBe('Delete');
+  });
+
+  test("the setting waits for the handler role's permissions", () => {
+    const template = Template.fromStack(build().stack);
+    const resources = template.toJSON().Resources as Record<string, Resource & { DependsOn?: string[] }>;
+    const [handlerRoleId] = only(template, ROLE_TYPE, 'OrdersAccountLoggingHandlerRole');
+    const [fnId] = only(template, FUNCTION_TYPE, 'OrdersAccountLoggingHandler');
+    const [, setting] = only(template, SETTING_TYPE, 'OrdersAccountLoggingSetting');
+    // Setting -> (GetAtt) Handler -> (DependsOn) HandlerRole, whose policy is part of the role resource.
+    expect(setting.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    expect(resources[fnId].DependsOn).toContain(handlerRoleId);
+    expect(resources[handlerRoleId].Properties.Policies).toHaveLength(1);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  test('the service timeout outlasts the handler timeout', () => {
+    const template = Template.fromStack(build().stack);
+    const [, fn] = only(template, FUNCTION_TYPE, 'OrdersAccountLoggingHandler');
+    const [, setting] = only(template, SETTING_TYPE, 'OrdersAccountLoggingSetting');
+    expect(Number(setting.Properties.ServiceTimeout)).toBeGreaterThan(fn.Properties.Timeout as number);
+  });
+
+  test('two presets in one stack each get their own role, handler and setting, and cannot collide', () => {
     const { stack, results } = build(['Orders', 'Billing']);
     const template = Template.fromStack(stack);
     expect(results[0].role).not.toBe(results[1].role);
-    expect(resourcesOf(template, ROLE_TYPE, 'OrdersAccountLoggingRole')).toHaveLength(1);
-    expect(resourcesOf(template, ROLE_TYPE, 'BillingAccountLoggingRole')).toHaveLength(1);
-    expect(resourcesOf(template, SETTING_TYPE)).toHaveLength(2);
-    template.resourceCountIs('AWS::Lambda::Function', 1);
+    for (const scope of ['Orders', 'Billing']) {
+      const [roleId] = only(template, ROLE_TYPE, `${scope}AccountLoggingRole`);
+      const [logGroupId] = only(template, LOG_GROUP_TYPE, `${scope}AccountLoggingHandlerLogs`);
+      const [handlerRoleId, handlerRole] = only(template, ROLE_TYPE, `${scope}AccountLoggingHandlerRole`);
+      const [fnId, fn] = only(template, FUNCTION_TYPE, `${scope}AccountLoggingHandler`);
+      const [, setting] = only(template, SETTING_TYPE, `${scope}AccountLoggingSetting`);
+      // Each handler may pass its own preset's role, and only that one.
+      expect(
+        (handlerRole.Properties.Policies as { PolicyDocument: { Statement: unknown[] } }[])[0].PolicyDocument
+          .Statement,
+      ).toEqual(HANDLER_ROLE_STATEMENTS(logGroupId, roleId));
+      expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [handlerRoleId, 'Arn'] });
+      expect(setting.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    }
+    expect(resourcesOf(template, ROLE_TYPE)).toHaveLength(4);
+    template.resourceCountIs(FUNCTION_TYPE, 2);
+    template.resourceCountIs(LOG_GROUP_TYPE, 2);
+    template.resourceCountIs(SETTING_TYPE, 2);
     // No fixed physical names: two stacks in one account cannot collide either.
     for (const [, role] of resourcesOf(template, ROLE_TYPE)) {
-      expect((role.Properties as Record<string, unknown>).RoleName).toBeUndefined();
+      expect(role.Properties.RoleName).toBeUndefined();
     }
-    // The shared provider may pass each preset's role, and only those.
-    const [[, providerRole]] = resourcesOf(template, ROLE_TYPE, 'CdkApigwPresetsAccountCloudWatchRole');
-    const statements = (
-      (providerRole.Properties as Record<string, unknown>).Policies as {
-        PolicyDocument: { Statement: unknown[] };
-      }[]
-    )[0].PolicyDocument.Statement as { Action: string; Resource: unknown }[];
-    const passed = statements.filter((s) => s.Action === 'iam:PassRole').map((s) => s.Resource);
-    const roleIds = resourcesOf(template, ROLE_TYPE)
-      .map(([id]) => id)
-      .filter((id) => id.includes('AccountLoggingRole'));
-    expect(passed).toEqual(expect.arrayContaining(roleIds.map((id) => ({ 'Fn::GetAtt': [id, 'Arn'] }))));
-    expect(passed).toHaveLength(2);
+    for (const [, fn] of resourcesOf(template, FUNCTION_TYPE)) {
+      expect(fn.Properties.FunctionName).toBeUndefined();
+    }
+    for (const [, logGroup] of resourcesOf(template, LOG_GROUP_TYPE)) {
+      expect(logGroup.Properties.LogGroupName).toBeUndefined();
+    }
   });
 
   test('a resource that depends on `dependable` waits for the setting', () => {
@@ -212,7 +371,7 @@ describe('configureAccountCloudWatchRole', () => {
     expect(template.toJSON().Resources.Dependent.DependsOn).toEqual([settingId]);
   });
 
-  test('AwsSolutions and Serverless report zero violations', () => {
+  test('AwsSolutions and Serverless report zero violations, errors or warnings', () => {
     const { app } = build(['Orders', 'Billing']);
     app.synth();
     for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
@@ -223,30 +382,47 @@ describe('configureAccountCloudWatchRole', () => {
     }
   });
 
-  test('the acknowledgements on the role are exactly the IAM5 findings it has, each with a reason', () => {
+  test('the acknowledgements on AccountLogging are exactly these, each with a reason', () => {
     const { stack } = build();
-    const role = stack.node.findChild('Orders').node.findChild('AccountLogging').node.findChild('Role');
-    const findings = rules.iam.IAMNoWildcardPermissions(role.node.defaultChild as CfnResource);
-    expect(Array.isArray(findings)).toBe(true);
-    const acknowledged: Record<string, string> = {};
-    for (const entry of role.node.metadata) {
-      if (entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
-        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
-          acknowledged[id.replace(/^annotation::/i, '')] = reason;
-        }
-      }
-    }
+    const acknowledged = acknowledgementsUnder(accountLogging(stack));
+    const logGroup = 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:';
     expect(Object.keys(acknowledged).sort()).toEqual(
-      (findings as string[]).map((f) => `AwsSolutions-IAM5[${f}]`).sort(),
+      [
+        `Role AwsSolutions-IAM5[Resource::${logGroup}API-Gateway-Execution-Logs_*]`,
+        `Role AwsSolutions-IAM5[Resource::${logGroup}/aws/apigateway/welcome:*]`,
+        `Role AwsSolutions-IAM5[Resource::${logGroup}*]`,
+        'HandlerRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
+        'Handler Serverless-LambdaDLQ',
+        'Handler Serverless-LambdaTracing',
+      ].sort(),
     );
-    expect(Object.keys(acknowledged)).toEqual([
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:API-Gateway-Execution-Logs_*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/aws/apigateway/welcome:*]',
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*]',
-    ]);
     for (const reason of Object.values(acknowledged)) {
       expect(reason.length).toBeGreaterThan(40);
     }
+    // Nothing is acknowledged anywhere else in the stack, e.g. on the stack or the preset.
+    expect(Object.keys(acknowledgementsUnder(stack)).sort()).toEqual(
+      Object.keys(acknowledged)
+        .map((key) => `Orders/AccountLogging/${key}`)
+        .sort(),
+    );
+  });
+
+  test('every acknowledgement is a finding that really fires without it', () => {
+    const { stack } = build();
+    const container = accountLogging(stack);
+    const cfn = (id: string) => container.node.findChild(id).node.defaultChild as CfnResource;
+    const iam5 = (id: string) =>
+      (rules.iam.IAMNoWildcardPermissions(cfn(id)) as string[]).map((f) => `${id} AwsSolutions-IAM5[${f}]`);
+    const fires = (id: string, rule: (node: CfnResource) => unknown, ruleId: string) =>
+      rule(cfn(id)) === NagRuleCompliance.NON_COMPLIANT ? [`${id} ${ruleId}`] : [];
+
+    const findings = [
+      ...iam5('Role'),
+      ...iam5('HandlerRole'),
+      ...fires('Handler', rules.lambda.LambdaDLQ, 'Serverless-LambdaDLQ'),
+      ...fires('Handler', rules.lambda.LambdaTracing, 'Serverless-LambdaTracing'),
+    ];
+    expect(findings.sort()).toEqual(Object.keys(acknowledgementsUnder(container)).sort());
   });
 
   test('the finding ids do not depend on the stack environment', () => {
@@ -254,25 +430,39 @@ describe('configureAccountCloudWatchRole', () => {
     const stack = new Stack(app, 'Pinned', { env: { account: '111122223333', region: 'eu-west-1' } });
     configureAccountCloudWatchRole(new Construct(stack, 'Orders'));
     app.synth();
-    const { violations } = new AwsSolutionsChecks().validateScope(app);
-    expect(violations.map((v) => v.ruleName)).toEqual([]);
+    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+      expect(pack.validateScope(app).violations.map((v) => v.ruleName)).toEqual([]);
+    }
   });
 });
 
 // ---------------------------------------------------------------------------------------------
-// The handler, with fake clients: no SDK, no AWS.
+// The handler, with fake clients and a fake responder: no SDK, no AWS, no network.
 
 interface FakeError extends Error {
   readonly $metadata?: { httpStatusCode?: number };
 }
 interface HandlerEvent {
   readonly RequestType: 'Create' | 'Update' | 'Delete';
-  readonly ResourceProperties: { readonly RoleArn?: string };
+  readonly ResponseURL: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly ResourceProperties: { readonly RoleArn?: unknown };
   readonly PhysicalResourceId?: string;
 }
-interface HandlerResult {
-  readonly PhysicalResourceId?: string;
-  readonly Data?: { readonly RoleArn: string };
+interface CfnResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason: string;
+  readonly PhysicalResourceId: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly Data: { readonly RoleArn?: string };
+}
+interface LambdaContext {
+  readonly logStreamName?: string;
+  getRemainingTimeInMillis?(): number;
 }
 interface HandlerDeps {
   readonly apigateway: {
@@ -281,22 +471,52 @@ interface HandlerDeps {
   };
   readonly iam: { getRole(input: { RoleName: string }): Promise<unknown> };
   readonly sleep: (ms: number) => Promise<void>;
+  readonly respond?: (responseUrl: string, body: CfnResponse) => Promise<void>;
   readonly random?: () => number;
   readonly log?: (...args: unknown[]) => void;
 }
+interface FakeRequest extends EventEmitter {
+  end(body: string): void;
+  setTimeout(ms: number, onTimeout: () => void): void;
+  destroy(err: Error): void;
+}
+interface FakeResponse extends EventEmitter {
+  statusCode: number;
+  resume(): void;
+}
+interface RequestOptions {
+  readonly hostname: string;
+  readonly port?: string;
+  readonly path: string;
+  readonly method: string;
+  readonly headers: Record<string, string | number>;
+}
+type RequestFn = (options: RequestOptions, onResponse: (res: FakeResponse) => void) => FakeRequest;
 interface HandlerModule {
-  makeHandler(deps: HandlerDeps): (event: HandlerEvent) => Promise<HandlerResult>;
-  handler(event: HandlerEvent): Promise<HandlerResult>;
+  makeHandler(deps: HandlerDeps): (event: HandlerEvent, context?: LambdaContext) => Promise<CfnResponse>;
+  handler(event: HandlerEvent, context?: LambdaContext): Promise<CfnResponse>;
+  sendResponse(
+    responseUrl: string,
+    body: CfnResponse,
+    options: { sleep: (ms: number) => Promise<void>; request?: RequestFn },
+  ): Promise<void>;
   RETRY_BUDGET_MS: number;
+  RESPONSE_RESERVE_MS: number;
 }
 
-const HANDLER_DIR = path.join(__dirname, '..', '..', 'lib', 'features', 'handler', 'account-cloudwatch-role');
 // The handler is plain JavaScript shipped as-is; there are no type declarations to import.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const handlerModule = require(path.join(HANDLER_DIR, 'index.js')) as HandlerModule;
 
 const OURS = 'arn:aws:iam::111122223333:role/Stack-OrdersAccountLoggingRole-ABC';
 const OTHER = 'arn:aws:iam::111122223333:role/service-role/central-apigw-logs';
+const RESPONSE_URL =
+  'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn%3A?X-Amz-Signature=abc';
+const ECHOED = {
+  StackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/Main/1a2b',
+  RequestId: 'req-1',
+  LogicalResourceId: 'OrdersAccountLoggingSettingEB4D97AD',
+};
 
 function awsError(name: string, message: string, status?: number): FakeError {
   const err = new Error(message) as FakeError & { name: string };
@@ -311,10 +531,14 @@ const throttled = () => awsError('TooManyRequestsException', 'Too Many Requests'
 const notPropagated = () =>
   awsError('BadRequestException', 'The role ARN does not have required permissions set to API Gateway', 400);
 
-/** Fake clients: `setting` is the account setting; `updates` are the outcomes of successive UpdateAccount calls. */
+/**
+ * Fake clients: `setting` is the account setting; `updates` are the outcomes of successive
+ * UpdateAccount calls. `responses` records what would be sent to CloudFormation.
+ */
 function fakes(opts: { setting?: string; existingRoles?: string[]; updates?: (Error | 'ok')[] }) {
   const calls: string[] = [];
   const sleeps: number[] = [];
+  const responses: { url: string; body: CfnResponse }[] = [];
   let setting = opts.setting;
   const updates = [...(opts.updates ?? [])];
   const deps: HandlerDeps = {
@@ -345,45 +569,72 @@ function fakes(opts: { setting?: string; existingRoles?: string[]; updates?: (Er
     sleep: async (ms: number) => {
       sleeps.push(ms);
     },
+    respond: async (url: string, body: CfnResponse) => {
+      responses.push({ url, body });
+    },
     random: () => 0,
     log: () => undefined,
   };
-  return { deps, calls, sleeps, current: () => setting };
+  /** The one response sent; fails the test unless exactly one was. */
+  const response = (): CfnResponse => {
+    expect(responses).toHaveLength(1);
+    expect(responses[0].url).toBe(RESPONSE_URL);
+    return responses[0].body;
+  };
+  return { deps, calls, sleeps, responses, response, current: () => setting };
 }
 
-const create: HandlerEvent = { RequestType: 'Create', ResourceProperties: { RoleArn: OURS } };
+const create: HandlerEvent = {
+  RequestType: 'Create',
+  ResponseURL: RESPONSE_URL,
+  ...ECHOED,
+  ResourceProperties: { RoleArn: OURS },
+};
 const setOurs = `updateAccount ${JSON.stringify({
   patchOperations: [{ op: 'replace', path: '/cloudwatchRoleArn', value: OURS }],
 })}`;
 
 describe('account CloudWatch role handler', () => {
-  test('sets our role when the setting is empty', async () => {
+  test('sets our role when the setting is empty and answers SUCCESS with every field', async () => {
     const f = fakes({});
     const result = await handlerModule.makeHandler(f.deps)(create);
     expect(f.calls).toEqual(['getAccount', setOurs]);
     expect(f.current()).toBe(OURS);
-    expect(result).toEqual({ PhysicalResourceId: OURS, Data: { RoleArn: OURS } });
+    expect(f.response()).toEqual({
+      Status: 'SUCCESS',
+      Reason: `The account CloudWatch role in effect is ${OURS}.`,
+      PhysicalResourceId: OURS,
+      ...ECHOED,
+      Data: { RoleArn: OURS },
+    });
+    // It returns what it sent.
+    expect(result).toEqual(f.response());
   });
 
   test('treats an empty string like an unset setting', async () => {
     const f = fakes({ setting: '' });
     await handlerModule.makeHandler(f.deps)(create);
     expect(f.calls).toEqual(['getAccount', setOurs]);
+    expect(f.response().Status).toBe('SUCCESS');
   });
 
   test('leaves a setting that names an existing role untouched and reports that role', async () => {
     const f = fakes({ setting: OTHER, existingRoles: ['central-apigw-logs'] });
-    const result = await handlerModule.makeHandler(f.deps)(create);
+    await handlerModule.makeHandler(f.deps)(create);
     expect(f.calls).toEqual(['getAccount', 'getRole central-apigw-logs']);
     expect(f.current()).toBe(OTHER);
-    expect(result.Data).toEqual({ RoleArn: OTHER });
+    expect(f.response()).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: OURS,
+      Data: { RoleArn: OTHER },
+    });
   });
 
   test('replaces a setting that names a deleted role', async () => {
     const f = fakes({ setting: OTHER, existingRoles: [] });
-    const result = await handlerModule.makeHandler(f.deps)(create);
+    await handlerModule.makeHandler(f.deps)(create);
     expect(f.calls).toEqual(['getAccount', 'getRole central-apigw-logs', setOurs]);
-    expect(result.Data).toEqual({ RoleArn: OURS });
+    expect(f.response().Data).toEqual({ RoleArn: OURS });
   });
 
   test('recognises the IAM error by its code as well as by the v3 class name', async () => {
@@ -399,44 +650,116 @@ describe('account CloudWatch role handler', () => {
     const f = fakes({ setting: 'arn:aws:iam::999988887777:role/elsewhere' });
     await handlerModule.makeHandler(f.deps)(create);
     expect(f.calls).toEqual(['getAccount']);
+    expect(f.response().Data).toEqual({ RoleArn: 'arn:aws:iam::999988887777:role/elsewhere' });
   });
 
-  test('fails clearly, without touching the setting, when the role check itself fails', async () => {
+  test('answers FAILED, without touching the setting, when the role check itself fails', async () => {
     const f = fakes({ setting: OTHER });
     f.deps.iam.getRole = async () => {
       throw awsError('AccessDenied', 'not authorized to perform iam:GetRole', 403);
     };
-    await expect(handlerModule.makeHandler(f.deps)(create)).rejects.toThrow(
-      /Could not check whether .*central-apigw-logs.* exists: AccessDenied/,
-    );
+    await handlerModule.makeHandler(f.deps)(create);
     expect(f.current()).toBe(OTHER);
+    const response = f.response();
+    expect(response).toEqual({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(/^Could not check whether .*central-apigw-logs.* exists: AccessDenied/),
+      PhysicalResourceId: OURS,
+      ...ECHOED,
+      Data: {},
+    });
+  });
+
+  test('answers FAILED with the error message when the logic throws unexpectedly', async () => {
+    const f = fakes({});
+    f.deps.apigateway.getAccount = async () => {
+      throw new TypeError('Cannot read properties of undefined');
+    };
+    await handlerModule.makeHandler(f.deps)(create);
+    expect(f.response()).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'Cannot read properties of undefined',
+      ...ECHOED,
+    });
+  });
+
+  test('answers FAILED even for a thrown non-Error, and points at the log stream', async () => {
+    const f = fakes({});
+    f.deps.apigateway.getAccount = async () => {
+      throw 'boom';
+    };
+    await handlerModule.makeHandler(f.deps)(create, { logStreamName: '2026/01/01/[$LATEST]abc' });
+    expect(f.response()).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'boom (log stream 2026/01/01/[$LATEST]abc)',
+    });
+  });
+
+  test('keeps the reason short enough for the 4 KB response limit', async () => {
+    const f = fakes({ updates: [awsError('BadRequestException', 'x'.repeat(10000), 400)] });
+    await handlerModule.makeHandler(f.deps)(create);
+    const response = f.response();
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason.length).toBeLessThanOrEqual(1000);
+    expect(response.Reason).toMatch(/\.\.\.$/);
+    expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThan(4096);
   });
 
   test('Update follows the same rules as Create', async () => {
     const f = fakes({ setting: OTHER, existingRoles: ['central-apigw-logs'] });
     await handlerModule.makeHandler(f.deps)({ ...create, RequestType: 'Update', PhysicalResourceId: OURS });
     expect(f.current()).toBe(OTHER);
+    expect(f.response()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: OURS });
   });
 
-  test('Delete makes no calls at all', async () => {
-    const f = fakes({ setting: OURS });
-    const result = await handlerModule.makeHandler(f.deps)({
-      ...create,
-      RequestType: 'Delete',
-      PhysicalResourceId: OURS,
+  test('a failed Update keeps the physical id it was given, so it is not read as a replacement', async () => {
+    const f = fakes({
+      updates: [awsError('BadRequestException', 'Invalid ARN specified in the request', 400)],
     });
+    await handlerModule.makeHandler(f.deps)({
+      ...create,
+      RequestType: 'Update',
+      PhysicalResourceId: 'arn:aws:iam::111122223333:role/Stack-OrdersAccountLoggingRole-OLD',
+    });
+    expect(f.response()).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: 'arn:aws:iam::111122223333:role/Stack-OrdersAccountLoggingRole-OLD',
+    });
+  });
+
+  test('Delete makes no calls at all and answers SUCCESS with the same physical id', async () => {
+    const f = fakes({ setting: OURS });
+    await handlerModule.makeHandler(f.deps)({ ...create, RequestType: 'Delete', PhysicalResourceId: OURS });
     expect(f.calls).toEqual([]);
     expect(f.sleeps).toEqual([]);
     expect(f.current()).toBe(OURS);
-    expect(result).toEqual({});
+    expect(f.response()).toEqual({
+      Status: 'SUCCESS',
+      Reason: 'Nothing to undo: the role is retained.',
+      PhysicalResourceId: OURS,
+      ...ECHOED,
+      Data: {},
+    });
+  });
+
+  test('Delete after a failed Create answers SUCCESS for the fallback physical id', async () => {
+    const f = fakes({});
+    await handlerModule.makeHandler(f.deps)({
+      ...create,
+      RequestType: 'Delete',
+      ResourceProperties: {},
+      PhysicalResourceId: ECHOED.LogicalResourceId,
+    });
+    expect(f.calls).toEqual([]);
+    expect(f.response()).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: ECHOED.LogicalResourceId });
   });
 
   test('retries UpdateAccount after TooManyRequests, waiting for the 20 s rate limit', async () => {
     const f = fakes({ updates: [throttled(), throttled(), 'ok'] });
-    const result = await handlerModule.makeHandler(f.deps)(create);
+    await handlerModule.makeHandler(f.deps)(create);
     expect(f.sleeps).toEqual([20000, 20000]);
     expect(f.calls.filter((c) => c.startsWith('updateAccount'))).toHaveLength(3);
-    expect(result.Data).toEqual({ RoleArn: OURS });
+    expect(f.response()).toMatchObject({ Status: 'SUCCESS', Data: { RoleArn: OURS } });
   });
 
   test('retries with growing delays while a new role has not propagated', async () => {
@@ -444,6 +767,7 @@ describe('account CloudWatch role handler', () => {
     await handlerModule.makeHandler(f.deps)(create);
     expect(f.sleeps).toEqual([2000, 4000, 8000]);
     expect(f.current()).toBe(OURS);
+    expect(f.response().Status).toBe('SUCCESS');
   });
 
   test('adds jitter to the delays', async () => {
@@ -470,50 +794,197 @@ describe('account CloudWatch role handler', () => {
       // Another stack wins the race while we wait.
       return reads === 1 ? getAccount(input) : { cloudwatchRoleArn: OTHER };
     };
-    const result = await handlerModule.makeHandler(f.deps)(create);
-    expect(result.Data).toEqual({ RoleArn: OTHER });
+    await handlerModule.makeHandler(f.deps)(create);
+    expect(f.response()).toMatchObject({ Status: 'SUCCESS', Data: { RoleArn: OTHER } });
     expect(f.calls.filter((c) => c.startsWith('updateAccount'))).toHaveLength(1);
   });
 
-  test('gives up with a clear error once the retry budget is spent', async () => {
+  test('answers FAILED with a clear reason once the retry budget is spent', async () => {
     const f = fakes({ updates: Array.from({ length: 50 }, () => throttled()) });
-    await expect(handlerModule.makeHandler(f.deps)(create)).rejects.toThrow(
-      /Gave up setting the API Gateway account CloudWatch role to .* after 10 attempts .*TooManyRequestsException.*manageAccountRole/,
-    );
+    await handlerModule.makeHandler(f.deps)(create);
+    expect(f.response()).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(
+        /^Gave up setting the API Gateway account CloudWatch role to .* after 10 attempts .*TooManyRequestsException.*manageAccountRole/,
+      ),
+      PhysicalResourceId: OURS,
+    });
     const waited = f.sleeps.reduce((a, b) => a + b, 0);
     expect(waited).toBeLessThanOrEqual(handlerModule.RETRY_BUDGET_MS);
     expect(waited).toBe(180000);
   });
 
-  test('the retry budget stays well under the Lambda timeout', () => {
+  test('answers FAILED before the Lambda timeout when the work does not finish in time', async () => {
+    const f = fakes({});
+    // An API call that never returns.
+    f.deps.apigateway.getAccount = () => new Promise(() => undefined);
+    const context = { getRemainingTimeInMillis: () => handlerModule.RESPONSE_RESERVE_MS + 20 };
+    await handlerModule.makeHandler(f.deps)(create, context);
+    expect(f.response()).toMatchObject({
+      Status: 'FAILED',
+      Reason: 'The handler ran out of time before the account setting was decided.',
+      PhysicalResourceId: OURS,
+    });
+  });
+
+  test('the deadline does not cut short work that finishes in time', async () => {
+    const f = fakes({});
+    const getAccount = f.deps.apigateway.getAccount;
+    // Slower than an immediate timer, well within the time left.
+    f.deps.apigateway.getAccount = (input: object) =>
+      new Promise((resolve) => setTimeout(() => resolve(getAccount(input)), 30));
+    const context = { getRemainingTimeInMillis: () => handlerModule.RESPONSE_RESERVE_MS + 5000 };
+    await handlerModule.makeHandler(f.deps)(create, context);
+    expect(f.response().Status).toBe('SUCCESS');
+  });
+
+  test('the retry budget, plus the time kept to answer, stays under the Lambda timeout', () => {
     const template = Template.fromStack(build().stack);
-    const [[, fn]] = Object.entries(template.findResources('AWS::Lambda::Function'));
-    const timeoutMs = ((fn.Properties as Record<string, unknown>).Timeout as number) * 1000;
+    const [, fn] = only(template, FUNCTION_TYPE, 'OrdersAccountLoggingHandler');
+    const timeoutMs = (fn.Properties.Timeout as number) * 1000;
     // Worst case: the budget plus one API round trip per attempt.
     expect(handlerModule.RETRY_BUDGET_MS).toBeLessThanOrEqual(timeoutMs * 0.6);
+    expect(handlerModule.RETRY_BUDGET_MS + handlerModule.RESPONSE_RESERVE_MS).toBeLessThan(timeoutMs);
   });
 
   test('does not retry other UpdateAccount errors', async () => {
     const f = fakes({
       updates: [awsError('BadRequestException', 'Invalid ARN specified in the request', 400)],
     });
-    await expect(handlerModule.makeHandler(f.deps)(create)).rejects.toThrow(
-      /UpdateAccount failed .*Invalid ARN specified/,
-    );
+    await handlerModule.makeHandler(f.deps)(create);
+    expect(f.response().Reason).toMatch(/^UpdateAccount failed .*Invalid ARN specified/);
     expect(f.sleeps).toEqual([]);
   });
 
-  test('rejects a missing RoleArn property', async () => {
+  test('answers FAILED for a missing RoleArn, with the logical id as physical id', async () => {
     const f = fakes({});
-    await expect(
-      handlerModule.makeHandler(f.deps)({ RequestType: 'Create', ResourceProperties: {} }),
-    ).rejects.toThrow(/RoleArn must be an IAM role ARN/);
+    await handlerModule.makeHandler(f.deps)({ ...create, ResourceProperties: {} });
     expect(f.calls).toEqual([]);
+    expect(f.response()).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(/^RoleArn must be an IAM role ARN/),
+      PhysicalResourceId: ECHOED.LogicalResourceId,
+    });
+  });
+
+  test('a response that cannot be delivered fails the invocation, so Lambda retries it', async () => {
+    const f = fakes({});
+    let attempts = 0;
+    const respond = async () => {
+      attempts++;
+      throw new Error('connect ETIMEDOUT');
+    };
+    await expect(handlerModule.makeHandler({ ...f.deps, respond })(create)).rejects.toThrow(/ETIMEDOUT/);
+    expect(attempts).toBe(1);
   });
 
   test('the shipped directory holds only the handler, which exports the Lambda entry point', () => {
-    // Everything in this directory is zipped into the provider's asset.
+    // Everything in this directory is zipped into the function's asset.
     expect(fs.readdirSync(HANDLER_DIR)).toEqual(['index.js']);
     expect(typeof handlerModule.handler).toBe('function');
+  });
+});
+
+/** A stand-in for `https.request`: records each request and answers with the next status or error. */
+function fakeRequest(outcomes: (number | Error)[]) {
+  const sent: { options: RequestOptions; body: string }[] = [];
+  const request: RequestFn = (options, onResponse) => {
+    const req = new EventEmitter() as FakeRequest;
+    req.setTimeout = () => undefined;
+    req.destroy = (err: Error) => {
+      req.emit('error', err);
+    };
+    req.end = (body: string) => {
+      sent.push({ options, body });
+      const outcome = outcomes.shift() ?? 200;
+      setImmediate(() => {
+        if (outcome instanceof Error) {
+          req.emit('error', outcome);
+          return;
+        }
+        const res = new EventEmitter() as FakeResponse;
+        res.statusCode = outcome;
+        res.resume = () => setImmediate(() => res.emit('end'));
+        onResponse(res);
+      });
+    };
+    return req;
+  };
+  return { request, sent };
+}
+
+describe('sending the response to CloudFormation', () => {
+  const body: CfnResponse = {
+    Status: 'SUCCESS',
+    Reason: 'The account CloudWatch role in effect is ünïcode.',
+    PhysicalResourceId: OURS,
+    ...ECHOED,
+    Data: { RoleArn: OURS },
+  };
+
+  test('PUTs the JSON body to the pre-signed URL with an empty Content-Type', async () => {
+    const fake = fakeRequest([200]);
+    const sleeps: number[] = [];
+    await handlerModule.sendResponse(RESPONSE_URL, body, {
+      sleep: async (ms) => void sleeps.push(ms),
+      request: fake.request,
+    });
+    expect(fake.sent).toHaveLength(1);
+    const [{ options, body: sentBody }] = fake.sent;
+    expect(options).toEqual({
+      hostname: 'cloudformation-custom-resource-response-useast1.s3.amazonaws.com',
+      port: undefined,
+      path: '/arn%3A?X-Amz-Signature=abc',
+      method: 'PUT',
+      headers: { 'content-type': '', 'content-length': Buffer.byteLength(sentBody) },
+    });
+    expect(JSON.parse(sentBody)).toEqual(body);
+    // Bytes, not characters: the body is not ASCII.
+    expect(Buffer.byteLength(sentBody)).toBeGreaterThan(sentBody.length);
+    expect(sleeps).toEqual([]);
+  });
+
+  test('retries after an HTTP error or a network error', async () => {
+    const fake = fakeRequest([503, new Error('socket hang up'), 200]);
+    const sleeps: number[] = [];
+    await handlerModule.sendResponse(RESPONSE_URL, body, {
+      sleep: async (ms) => void sleeps.push(ms),
+      request: fake.request,
+    });
+    expect(fake.sent).toHaveLength(3);
+    expect(sleeps).toEqual([1000, 2000]);
+  });
+
+  test('gives up after three attempts with the last error', async () => {
+    const fake = fakeRequest([500, 500, 403]);
+    await expect(
+      handlerModule.sendResponse(RESPONSE_URL, body, { sleep: async () => undefined, request: fake.request }),
+    ).rejects.toThrow(/Could not send the SUCCESS response to CloudFormation: .*HTTP 403/);
+    expect(fake.sent).toHaveLength(3);
+  });
+
+  test('is what the handler uses when no responder is injected', async () => {
+    const f = fakes({});
+    const withoutResponder: HandlerDeps = { ...f.deps, respond: undefined };
+    const fake = fakeRequest([500, 200]);
+    // No socket is opened: https.request itself is replaced for this test.
+    const spy = jest
+      .spyOn(https, 'request')
+      .mockImplementation(fake.request as unknown as typeof https.request);
+    try {
+      await handlerModule.makeHandler(withoutResponder)(create);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(f.responses).toEqual([]);
+    expect(fake.sent).toHaveLength(2);
+    expect(fake.sent[1].options.method).toBe('PUT');
+    expect(JSON.parse(fake.sent[1].body)).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: OURS,
+      ...ECHOED,
+    });
+    // The retry between the two attempts went through the injected sleep.
+    expect(f.sleeps).toEqual([1000]);
   });
 });

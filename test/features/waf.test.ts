@@ -216,7 +216,7 @@ describe('createWebAcl', () => {
       expect(act).toThrow(PresetValidationError);
       expect(act).toThrow(
         'Invalid waf.rateLimit: ' +
-          String(JSON.stringify(rateLimit)) +
+          String(rateLimit) +
           '. Must be a whole number from 10 to 2,000,000,000 requests per 5 minutes per IP.',
       );
       expect(act).toThrow(/^\[Test\]/);

@@ -7,10 +7,13 @@
  * exists. A working role set by someone else (another stack, another tool, a central team) is left
  * alone. Delete does nothing: the role this stack created is retained, so the setting never dangles.
  *
- * Shipped as plain CommonJS next to CDK's `__entrypoint__.js`, which sends the CloudFormation response.
- * The AWS SDK v3 comes from the Lambda Node.js runtime; it is required lazily so unit tests can inject
- * fakes through `makeHandler` without loading it.
+ * A plain Lambda-backed custom resource: the handler sends its own response to CloudFormation's
+ * pre-signed `ResponseURL`, and always sends one, because a custom resource that never answers holds
+ * the stack until the service timeout. The AWS SDK v3 comes from the Lambda Node.js runtime; it is
+ * required lazily so unit tests can inject fakes through `makeHandler` without loading it.
  */
+
+const https = require('https');
 
 /** Total time spent waiting between UpdateAccount attempts; far below the 5-minute Lambda timeout. */
 const RETRY_BUDGET_MS = 180000;
@@ -21,6 +24,15 @@ const PROPAGATION_FIRST_DELAY_MS = 2000;
 const PROPAGATION_MAX_DELAY_MS = 20000;
 /** Spreads retries of stacks deploying at the same moment. */
 const MAX_JITTER_MS = 2000;
+/** CloudFormation rejects response bodies over 4096 bytes; the reason is the only unbounded field. */
+const MAX_REASON_LENGTH = 1000;
+/** Attempts at delivering the response before giving up (and failing the invocation). */
+const RESPONSE_ATTEMPTS = 3;
+const RESPONSE_RETRY_DELAY_MS = 1000;
+/** Bounds each delivery attempt; a hung connection must not use up the invocation. */
+const RESPONSE_TIMEOUT_MS = 10000;
+/** Time kept back from the Lambda timeout to answer FAILED if the work has not finished by then. */
+const RESPONSE_RESERVE_MS = 45000;
 
 const ROLE_ARN = /^arn:[^:]+:iam::(\d{12}):role\/(?:[^/]+\/)*([^/]+)$/;
 
@@ -30,12 +42,19 @@ const ROLE_ARN = /^arn:[^:]+:iam::(\d{12}):role\/(?:[^/]+\/)*([^/]+)$/;
  *                 updateAccount(input: object): Promise<unknown> },
  *   iam: { getRole(input: { RoleName: string }): Promise<unknown> },
  *   sleep: (ms: number) => Promise<void>,
+ *   respond?: (responseUrl: string, body: CfnResponse) => Promise<void>,
  *   random?: () => number,
  *   log?: (...args: unknown[]) => void,
- * }} deps
+ * }} deps `respond` delivers the response to CloudFormation; it defaults to an HTTPS PUT.
+ *
+ * @typedef {{
+ *   Status: 'SUCCESS' | 'FAILED', Reason: string, PhysicalResourceId: string,
+ *   StackId: string, RequestId: string, LogicalResourceId: string, Data: object,
+ * }} CfnResponse
  */
 function makeHandler(deps) {
   const { apigateway, iam, sleep } = deps;
+  const respond = deps.respond || ((url, body) => sendResponse(url, body, { sleep }));
   const random = deps.random || Math.random;
   const log = deps.log || console.log;
 
@@ -109,15 +128,141 @@ function makeHandler(deps) {
     }
   }
 
-  return async function handle(event) {
+  /** The outcome of one request, without the fields that echo the event. */
+  async function decide(event) {
     if (event.RequestType === 'Delete') {
       // The role is retained, so whatever the setting names keeps working: nothing to undo.
-      return {};
+      return {
+        PhysicalResourceId: event.PhysicalResourceId,
+        Reason: 'Nothing to undo: the role is retained.',
+        Data: {},
+      };
     }
     const ourRoleArn = event.ResourceProperties && event.ResourceProperties.RoleArn;
     const inEffect = await ensureRole(ourRoleArn);
-    return { PhysicalResourceId: ourRoleArn, Data: { RoleArn: inEffect } };
+    return {
+      PhysicalResourceId: ourRoleArn,
+      Reason: `The account CloudWatch role in effect is ${inEffect}.`,
+      Data: { RoleArn: inEffect },
+    };
+  }
+
+  /** Answers CloudFormation exactly once, whatever happened; returns what it sent. */
+  return async function handle(event, context) {
+    let outcome;
+    let deadline;
+    try {
+      const work = decide(event);
+      let result;
+      if (context && typeof context.getRemainingTimeInMillis === 'function') {
+        // Answer FAILED while there is still time to deliver it, rather than let the Lambda timeout
+        // end the invocation silently.
+        const remaining = Math.max(context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS, 0);
+        const outOfTime = new Promise((_, reject) => {
+          deadline = setTimeout(
+            () => reject(new Error('The handler ran out of time before the account setting was decided.')),
+            remaining,
+          );
+        });
+        result = await Promise.race([work, outOfTime]);
+      } else {
+        result = await work;
+      }
+      outcome = { Status: 'SUCCESS', ...result };
+    } catch (err) {
+      log(`${event.RequestType} failed: ${err && err.stack ? err.stack : describe(err)}`);
+      const where = context && context.logStreamName ? ` (log stream ${context.logStreamName})` : '';
+      outcome = {
+        Status: 'FAILED',
+        Reason: truncate(`${err && err.message ? err.message : describe(err)}${where}`, MAX_REASON_LENGTH),
+        PhysicalResourceId: failedPhysicalId(event),
+        Data: {},
+      };
+    } finally {
+      clearTimeout(deadline);
+    }
+    const body = {
+      Status: outcome.Status,
+      Reason: outcome.Reason,
+      PhysicalResourceId: outcome.PhysicalResourceId,
+      StackId: event.StackId,
+      RequestId: event.RequestId,
+      LogicalResourceId: event.LogicalResourceId,
+      Data: outcome.Data,
+    };
+    // A failed delivery propagates: the invocation fails and Lambda's asynchronous retries run the
+    // (idempotent) request again, which is the only other way CloudFormation can still get an answer.
+    await respond(event.ResponseURL, body);
+    return body;
   };
+}
+
+/**
+ * Keeps the resource's identity when a request fails: CloudFormation would read a new id on a failed
+ * Update as a replacement. A failed Create has none yet; the role ARN, when valid, is what success
+ * would have returned, and the logical id is a stable fallback that Delete accepts.
+ */
+function failedPhysicalId(event) {
+  if (event.PhysicalResourceId) {
+    return event.PhysicalResourceId;
+  }
+  const roleArn = event.ResourceProperties && event.ResourceProperties.RoleArn;
+  return typeof roleArn === 'string' && ROLE_ARN.test(roleArn) ? roleArn : String(event.LogicalResourceId);
+}
+
+function truncate(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
+/**
+ * PUTs the response to CloudFormation's pre-signed S3 URL. The Content-Type must be empty: the URL is
+ * signed without one. Retries a few times on network errors and non-2xx answers.
+ *
+ * @param {string} responseUrl
+ * @param {CfnResponse} body
+ * @param {{ sleep: (ms: number) => Promise<void>, request?: typeof https.request }} options
+ */
+async function sendResponse(responseUrl, body, options) {
+  const request = options.request || https.request;
+  const payload = JSON.stringify(body);
+  const url = new URL(responseUrl);
+  let lastError;
+  for (let attempt = 1; attempt <= RESPONSE_ATTEMPTS; attempt++) {
+    try {
+      await new Promise((resolve, reject) => {
+        const req = request(
+          {
+            hostname: url.hostname,
+            port: url.port || undefined,
+            path: `${url.pathname}${url.search}`,
+            method: 'PUT',
+            headers: { 'content-type': '', 'content-length': Buffer.byteLength(payload) },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              res.statusCode >= 200 && res.statusCode < 300
+                ? resolve()
+                : reject(new Error(`CloudFormation response URL answered HTTP ${res.statusCode}`)),
+            );
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.setTimeout(RESPONSE_TIMEOUT_MS, () =>
+          req.destroy(new Error(`no answer within ${RESPONSE_TIMEOUT_MS} ms`)),
+        );
+        req.end(payload);
+      });
+      return;
+    } catch (err) {
+      lastError = err;
+      if (attempt < RESPONSE_ATTEMPTS) {
+        await options.sleep(RESPONSE_RETRY_DELAY_MS * attempt);
+      }
+    }
+  }
+  throw new Error(`Could not send the ${body.Status} response to CloudFormation: ${describe(lastError)}`);
 }
 
 function isNoSuchEntity(err) {
@@ -143,8 +288,8 @@ function describe(err) {
 
 let realHandler;
 
-/** Lambda entry point, called by CDK's `__entrypoint__.js`. */
-async function handler(event) {
+/** Lambda entry point, invoked by CloudFormation with a custom resource request. */
+async function handler(event, context) {
   if (!realHandler) {
     const { APIGateway } = require('@aws-sdk/client-api-gateway');
     const { IAM } = require('@aws-sdk/client-iam');
@@ -154,7 +299,7 @@ async function handler(event) {
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
   }
-  return realHandler(event);
+  return realHandler(event, context);
 }
 
-module.exports = { handler, makeHandler, RETRY_BUDGET_MS };
+module.exports = { handler, makeHandler, sendResponse, RETRY_BUDGET_MS, RESPONSE_RESERVE_MS };
