@@ -75,7 +75,13 @@ const USAGE = 'usage: npm run bench -- [N=100] [REPETITIONS=3] [--shape=nested|f
 type Shape = 'nested' | 'flat';
 let routePath: (i: number) => string = (i) => `/r${i}/{id}`;
 
-function parseArgs(argv: string[]): { n: number; reps: number; json: boolean; breakdown: boolean; shape: Shape } {
+function parseArgs(argv: string[]): {
+  n: number;
+  reps: number;
+  json: boolean;
+  breakdown: boolean;
+  shape: Shape;
+} {
   const flags = argv.filter((a) => a.startsWith('--') && !a.startsWith('--shape='));
   const shapeFlag = argv.find((a) => a.startsWith('--shape='));
   const shape = (shapeFlag?.slice('--shape='.length) ?? 'nested') as Shape;
@@ -357,7 +363,9 @@ function main(): void {
   const b = mainTypeCounts(baseline.byType);
   const fmtMs = (ms: number): string => `${Math.round(ms)} ms`;
   const lines: string[] = [];
-  lines.push(`Synth benchmark: ${n} Lambda routes (GET ${routePath(0).replace('0', 'K')}, shape ${shape}, one shared function)`);
+  lines.push(
+    `Synth benchmark: ${n} Lambda routes (GET ${routePath(0).replace('0', 'K')}, shape ${shape}, one shared function)`,
+  );
   lines.push(
     `  preset:   new EdgeApi(stack, 'Api') + api.addRoute('GET', path, RouteIntegration.lambda(fn))`,
   );

@@ -515,7 +515,7 @@ export abstract class RestApiPreset extends Construct {
       ...(auth.userPools ?? []).map((p) => p.node.path),
       auth.handler?.node.path ?? '',
       ...(auth.identitySources ?? []),
-      ttl.isUnresolved() ? 'token' : `${ttl.toSeconds()}`,
+      ttl.isUnresolved() ? 'token' : `${ttl.toSeconds({ integral: false })}`,
       auth.validationRegex ?? '',
     ].join('|');
     const existing = this.authorizers.get(identity);

@@ -73,32 +73,39 @@ export function checkStageVariables(
 }
 
 export function checkCacheTtl(scope: IConstruct, prop: string, ttl: Duration): void {
-  if (ttl.isUnresolved()) {
-    return;
-  }
-  const seconds = ttl.toSeconds();
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > CACHE_TTL_MAX_SECONDS) {
-    throw new PresetValidationError(
-      scope,
-      prop,
-      `${ttl.toHumanString()}`,
-      `Cache TTL is a whole number of seconds from 0 to ${CACHE_TTL_MAX_SECONDS} (1 hour).`,
-    );
-  }
+  checkWholeSeconds(
+    scope,
+    prop,
+    ttl,
+    CACHE_TTL_MAX_SECONDS,
+    `Cache TTL is a whole number of seconds from 0 to ${CACHE_TTL_MAX_SECONDS} (1 hour).`,
+  );
 }
 
 export function checkAuthorizerTtl(scope: IConstruct, prop: string, ttl: Duration): void {
+  checkWholeSeconds(
+    scope,
+    prop,
+    ttl,
+    AUTHORIZER_TTL_MAX_SECONDS,
+    `Authorizer results are cached for a whole number of seconds from 0 to ${AUTHORIZER_TTL_MAX_SECONDS}.`,
+  );
+}
+
+function checkWholeSeconds(
+  scope: IConstruct,
+  prop: string,
+  ttl: Duration,
+  max: number,
+  allowed: string,
+): void {
   if (ttl.isUnresolved()) {
     return;
   }
-  const seconds = ttl.toSeconds();
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > AUTHORIZER_TTL_MAX_SECONDS) {
-    throw new PresetValidationError(
-      scope,
-      prop,
-      ttl.toHumanString(),
-      `Authorizer results are cached for a whole number of seconds from 0 to ${AUTHORIZER_TTL_MAX_SECONDS}.`,
-    );
+  // Not integral: a fractional duration must get our message, not Duration's own conversion error.
+  const seconds = ttl.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > max) {
+    throw new PresetValidationError(scope, prop, ttl.toHumanString(), allowed);
   }
 }
 
@@ -111,13 +118,13 @@ export function checkIntegrationTimeout(
   if (timeout.isUnresolved()) {
     return;
   }
-  const ms = timeout.toMilliseconds();
-  if (ms < INTEGRATION_TIMEOUT_MIN_MS || ms > INTEGRATION_TIMEOUT_MAX_MS) {
+  const ms = timeout.toMilliseconds({ integral: false });
+  if (!Number.isInteger(ms) || ms < INTEGRATION_TIMEOUT_MIN_MS || ms > INTEGRATION_TIMEOUT_MAX_MS) {
     throw new PresetValidationError(
       scope,
       prop,
       timeout.toHumanString(),
-      `An ${endpoint} API allows integration timeouts from ${INTEGRATION_TIMEOUT_MIN_MS} ms to 29 seconds, and this limit cannot be raised for that endpoint type.`,
+      `An ${endpoint} API allows integration timeouts of whole milliseconds from ${INTEGRATION_TIMEOUT_MIN_MS} ms to 29 seconds; this limit cannot be raised for that endpoint type.`,
     );
   }
 }
