@@ -52,10 +52,13 @@ export class AccessLogs {
     return new AccessLogs((scope) => {
       if (options.logGroup && (options.retention || options.removalPolicy || options.encryptionKey)) {
         // Settings of a log group the preset does not own would be silently ignored.
+        const given = ['retention', 'removalPolicy', 'encryptionKey'].filter(
+          (name) => options[name as keyof CloudWatchAccessLogsOptions] !== undefined,
+        );
         throw new PresetValidationError(
           scope,
           'accessLogs',
-          'logGroup with retention, removalPolicy or encryptionKey',
+          `logGroup with ${given.join(', ')}`,
           'Give either an existing logGroup or the settings of the log group the preset creates, not both.',
         );
       }

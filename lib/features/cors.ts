@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
+import { HTTP_METHODS } from '../private/limits';
 
 /**
  * Cross-origin resource sharing for browser clients.
@@ -72,6 +73,20 @@ export function validateCors(scope: IConstruct, cors: CorsOptions): void {
         origin,
         "An origin is a scheme and host with an optional port and no path or trailing '/', e.g. 'https://app.example.com'.",
       );
+    }
+  }
+  const methods = cors.allowMethods;
+  if (methods && (methods.length === 0 || (methods.includes('ANY') && methods.length > 1))) {
+    throw new PresetValidationError(
+      scope,
+      'cors.allowMethods',
+      methods,
+      "List at least one method; 'ANY' stands alone and means every method.",
+    );
+  }
+  for (const method of methods ?? []) {
+    if (!HTTP_METHODS.includes(method)) {
+      throw new PresetValidationError(scope, 'cors.allowMethods', method, `Use ${HTTP_METHODS.join(', ')}.`);
     }
   }
   if (cors.allowCredentials && origins.includes('*')) {

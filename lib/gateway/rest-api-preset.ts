@@ -163,7 +163,7 @@ export abstract class RestApiPreset extends Construct {
       validate: () =>
         this.routes.size === 0
           ? [
-              `[${this.node.path}] Invalid routes: none. API Gateway cannot deploy an API without methods; add one with addRoute().`,
+              `Invalid routes: none. API Gateway cannot deploy an API without methods; add one with addRoute().`,
             ]
           : [],
     });
@@ -235,15 +235,7 @@ export abstract class RestApiPreset extends Construct {
       }
     }
     const cacheKeyParameters = this.cacheKeyParameters(key, options, authorization);
-    const record: RouteRecord = {
-      key,
-      throttling: options.throttling,
-      cached: cacheKeyParameters !== undefined,
-      cacheTtl: options.cache?.ttl,
-    };
-    this.routes.add(key, record);
-    this.addRouteMethodSettings(record);
-
+    this.checkAuthorizer(authorization);
     const rendering = integration._render({
       scope: this,
       method: key.method,
@@ -253,6 +245,16 @@ export abstract class RestApiPreset extends Construct {
       allowInvoke: (fn) => this.allowInvoke(fn),
       addToDeploymentHash: (data) => this.deployment.addToLogicalId(data),
     });
+
+    // Everything is checked: from here on the route is recorded and rendered.
+    const record: RouteRecord = {
+      key,
+      throttling: options.throttling,
+      cached: cacheKeyParameters !== undefined,
+      cacheTtl: options.cache?.ttl,
+    };
+    this.routes.add(key, record);
+    this.addRouteMethodSettings(record);
 
     const requestParameters: Record<string, boolean> = {};
     for (const variable of key.pathVariables) {
@@ -420,7 +422,7 @@ export abstract class RestApiPreset extends Construct {
       throw new PresetValidationError(
         this,
         prop,
-        cache,
+        `stages ${this.resolvedStages.map((st) => st.options.stageName).join(', ')} without a cache cluster`,
         'No stage has a cache cluster; set `caching` on the API or on a stage.',
       );
     }
@@ -507,8 +509,8 @@ export abstract class RestApiPreset extends Construct {
     }
   }
 
-  /** One authorizer per distinct configuration, shared by every route that uses it. */
-  private authorizerFor(auth: AuthorizationConfig): apigw.IAuthorizer {
+  /** The key that makes routes with the same authorizer configuration share one authorizer. */
+  private authorizerIdentity(auth: AuthorizationConfig): { identity: string; ttl: Duration } {
     const ttl = auth.resultsCacheTtl ?? defaults.defaultAuthorizerResultsCacheTtl();
     const identity = [
       auth.kind,
@@ -518,9 +520,17 @@ export abstract class RestApiPreset extends Construct {
       ttl.isUnresolved() ? 'token' : `${ttl.toSeconds({ integral: false })}`,
       auth.validationRegex ?? '',
     ].join('|');
-    const existing = this.authorizers.get(identity);
-    if (existing) {
-      return existing;
+    return { identity, ttl };
+  }
+
+  /** Checks an authorization that needs an authorizer, and that a new one still fits in the API. */
+  private checkAuthorizer(auth: AuthorizationConfig): void {
+    if (auth.kind === AuthorizationKind.IAM || auth.kind === AuthorizationKind.NONE) {
+      return;
+    }
+    const { identity, ttl } = this.authorizerIdentity(auth);
+    if (this.authorizers.has(identity)) {
+      return;
     }
     this.validateAuthorizer(auth, ttl);
     if (this.authorizers.size >= limits.MAX_AUTHORIZERS_PER_API) {
@@ -530,6 +540,15 @@ export abstract class RestApiPreset extends Construct {
         `${this.authorizers.size + 1} authorizers`,
         `An API has at most ${limits.MAX_AUTHORIZERS_PER_API} authorizers; reuse one ApiAuthorization for routes that share a configuration.`,
       );
+    }
+  }
+
+  /** One authorizer per distinct configuration, shared by every route that uses it. */
+  private authorizerFor(auth: AuthorizationConfig): apigw.IAuthorizer {
+    const { identity, ttl } = this.authorizerIdentity(auth);
+    const existing = this.authorizers.get(identity);
+    if (existing) {
+      return existing;
     }
     const id = `Authorizer${createHash('sha256').update(identity).digest('hex').slice(0, 8).toUpperCase()}`;
     let authorizer: apigw.IAuthorizer;

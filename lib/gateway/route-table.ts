@@ -1,8 +1,6 @@
 import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
-
-/** HTTP methods a route may use. */
-export const ROUTE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'ANY'] as const;
+import { HTTP_METHODS } from '../private/limits';
 
 const LITERAL_SEGMENT = /^[A-Za-z0-9:._$-]+$/;
 const VARIABLE_SEGMENT = /^\{([A-Za-z0-9._-]+)(\+?)\}$/;
@@ -45,16 +43,14 @@ export class RouteTable<T> {
     return [...this.routes.values()];
   }
 
-  /** Validates a method and path; throws on anything API Gateway would reject. */
+  /**
+   * Validates a method and path, alone and against every route in the table; throws on anything
+   * API Gateway would reject. Changes nothing.
+   */
   public parse(method: string, path: string): RouteKey {
     const upper = typeof method === 'string' ? method.toUpperCase() : method;
-    if (!(ROUTE_METHODS as readonly string[]).includes(upper)) {
-      throw new PresetValidationError(
-        this.scope,
-        'method',
-        method,
-        `Use one of ${ROUTE_METHODS.join(', ')}.`,
-      );
+    if (!HTTP_METHODS.includes(upper)) {
+      throw new PresetValidationError(this.scope, 'method', method, `Use one of ${HTTP_METHODS.join(', ')}.`);
     }
     if (typeof path !== 'string' || !path.startsWith('/')) {
       throw new PresetValidationError(
@@ -113,12 +109,28 @@ export class RouteTable<T> {
       }
       seen.add(name);
     }
-    return { method: upper, path, segments, pathVariables };
+    const key = { method: upper, path, segments, pathVariables };
+    this.checkConflicts(key);
+    return key;
   }
 
-  /** Adds a route after checking it against every route already in the table. */
+  /** Records a route returned by `parse`, which has checked it against every route in the table. */
   public add(key: RouteKey, value: T): void {
-    const id = `${key.method} ${key.path}`;
+    let parent = '';
+    for (const segment of key.segments) {
+      if (segment.variable) {
+        this.variableChildren.set(parent, segment.variable);
+        if (segment.greedy) {
+          this.greedyChildren.add(parent);
+        }
+      }
+      parent = `${parent}/${segment.text}`;
+    }
+    this.routes.set(routeId(key), { key, value });
+  }
+
+  private checkConflicts(key: RouteKey): void {
+    const id = routeId(key);
     if (this.routes.has(id)) {
       throw new PresetValidationError(
         this.scope,
@@ -128,7 +140,6 @@ export class RouteTable<T> {
       );
     }
     // API Gateway allows one variable child per resource, so siblings must agree on its name.
-    const pending: Array<[string, string, boolean]> = [];
     let parent = '';
     for (const segment of key.segments) {
       if (segment.variable) {
@@ -143,23 +154,14 @@ export class RouteTable<T> {
             `'${parent || '/'}' already has the path variable ${other}; API Gateway allows one variable per level, so sibling routes must use ${other} too.`,
           );
         }
-        pending.push([parent, segment.variable, segment.greedy]);
       }
       parent = `${parent}/${segment.text}`;
     }
-    for (const [at, name, greedy] of pending) {
-      this.variableChildren.set(at, name);
-      if (greedy) {
-        this.greedyChildren.add(at);
-      }
-    }
-    this.routes.set(id, { key, value });
   }
+}
 
-  /** Whether any route uses this exact path. */
-  public hasPath(path: string): boolean {
-    return this.entries().some((r) => r.key.path === path);
-  }
+function routeId(key: RouteKey): string {
+  return `${key.method} ${key.path}`;
 }
 
 /**

@@ -8,6 +8,9 @@ import { PresetValidationError } from './errors';
  * (see docs/LIMITS.md for the list with links).
  */
 
+/** HTTP methods API Gateway accepts on a method; ANY stands for all of them. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'ANY'];
+
 export const STAGE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export const STAGE_VARIABLE_NAME_PATTERN = /^[A-Za-z0-9_]{1,64}$/;
 export const STAGE_VARIABLE_VALUE_PATTERN = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
@@ -103,8 +106,9 @@ function checkWholeSeconds(
     return;
   }
   // Not integral: a fractional duration must get our message, not Duration's own conversion error.
+  // Duration itself rejects negative amounts.
   const seconds = ttl.toSeconds({ integral: false });
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > max) {
+  if (!Number.isInteger(seconds) || seconds > max) {
     throw new PresetValidationError(scope, prop, ttl.toHumanString(), allowed);
   }
 }

@@ -22,7 +22,7 @@ describe('AccessLogs.cloudWatch', () => {
       'encryptionKey',
       (stack: Stack): Partial<CloudWatchAccessLogsOptions> => ({ encryptionKey: new kms.Key(stack, 'Key') }),
     ],
-  ])('fails when an existing logGroup is given with %s', (_, settings) => {
+  ])('fails when an existing logGroup is given with %s', (name, settings) => {
     let thrown: unknown;
     try {
       api((stack) => ({ logGroup: existingLogGroup(stack), ...settings(stack) }));
@@ -32,7 +32,7 @@ describe('AccessLogs.cloudWatch', () => {
     expect(thrown).toBeInstanceOf(PresetValidationError);
     expect((thrown as PresetValidationError).prop).toBe('accessLogs');
     expect((thrown as Error).message).toBe(
-      '[Stack/Api] Invalid accessLogs: "logGroup with retention, removalPolicy or encryptionKey". ' +
+      `[Stack/Api] Invalid accessLogs: "logGroup with ${name}". ` +
         'Give either an existing logGroup or the settings of the log group the preset creates, not both.',
     );
   });

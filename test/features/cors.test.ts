@@ -1,27 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CorsOptions, EdgeApi, RouteIntegration } from '../../lib';
-import { PresetValidationError } from '../../lib/private/errors';
+import { expectInvalid } from '../support/expect-invalid';
 
 /** An EdgeApi at the path Stack/Api with these CORS options. */
 function api(cors: CorsOptions): EdgeApi {
   return new EdgeApi(new Stack(new App(), 'Stack'), 'Api', { cors });
-}
-
-/** Asserts that `act` throws our error naming Stack/Api, the prop, the value given and what is allowed. */
-function expectInvalid(act: () => unknown, prop: string, value: string, allowed: string): void {
-  let thrown: unknown;
-  try {
-    act();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(PresetValidationError);
-  const error = thrown as PresetValidationError;
-  expect(error.constructPath).toBe('Stack/Api');
-  expect(error.prop).toBe(prop);
-  expect(error.message).toContain(`[Stack/Api] Invalid ${prop}: ${value}. `);
-  expect(error.message).toContain(allowed);
 }
 
 describe('cors', () => {
@@ -80,6 +64,52 @@ describe('cors', () => {
     Template.fromStack(Stack.of(a)).hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'OPTIONS',
       AuthorizationType: 'NONE',
+    });
+  });
+});
+
+describe('cors.allowMethods', () => {
+  test("fails when 'ANY' is listed with other methods", () => {
+    expectInvalid(
+      () => api({ allowOrigins: ['https://app.example.com'], allowMethods: ['ANY', 'GET'] }),
+      'cors.allowMethods',
+      '["ANY","GET"]',
+      "'ANY' stands alone and means every method.",
+    );
+  });
+
+  test('fails when no method is listed', () => {
+    expectInvalid(
+      () => api({ allowOrigins: ['https://app.example.com'], allowMethods: [] }),
+      'cors.allowMethods',
+      '[]',
+      'List at least one method',
+    );
+  });
+
+  test('fails when a method is not an HTTP method API Gateway knows', () => {
+    expectInvalid(
+      () => api({ allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'FETCH'] }),
+      'cors.allowMethods',
+      '"FETCH"',
+      'Use GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, ANY.',
+    );
+  });
+
+  test('accepts listed methods and renders them in the preflight', () => {
+    const a = api({ allowOrigins: ['https://app.example.com'], allowMethods: ['GET', 'POST'] });
+    a.addRoute('GET', '/x', RouteIntegration.mock());
+    Template.fromStack(Stack.of(a)).hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'OPTIONS',
+      Integration: {
+        IntegrationResponses: [
+          {
+            ResponseParameters: {
+              'method.response.header.Access-Control-Allow-Methods': "'GET,POST'",
+            },
+          },
+        ],
+      },
     });
   });
 });
