@@ -207,6 +207,28 @@ describe('EdgeApi options', () => {
     );
   });
 
+  test('a cache cluster defaults to 0.5 GB, encrypted, with a 300-second TTL', () => {
+    const stack = new Stack(new App(), 'CacheDefaults');
+    const api = new EdgeApi(stack, 'Api', { caching: {} });
+    api.addRoute('GET', '/x', RouteIntegration.mock(), { cache: { shared: true } });
+    const [stage] = resourcesOfType(Template.fromStack(stack), 'AWS::ApiGateway::Stage');
+    expect(stage.props).toMatchObject({ CacheClusterEnabled: true, CacheClusterSize: '0.5' });
+    expect(stage.props.MethodSettings).toEqual([
+      expect.objectContaining({
+        ResourcePath: '/*',
+        CachingEnabled: false,
+        CacheDataEncrypted: true,
+        CacheTtlInSeconds: 300,
+      }),
+      expect.objectContaining({
+        ResourcePath: '/~1x',
+        CachingEnabled: true,
+        CacheDataEncrypted: true,
+        CacheTtlInSeconds: 300,
+      }),
+    ]);
+  });
+
   test('caches an authorized route per caller, with complete per-method settings', () => {
     const stack = new Stack(new App(), 'Caching');
     const pool = new cognito.UserPool(stack, 'Pool');
