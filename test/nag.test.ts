@@ -127,8 +127,6 @@ test('the acknowledgements the library makes itself (docs/COMPLIANCE.md must lis
   const logGroup = 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:';
   expect(acknowledged.sort()).toEqual(
     [
-      `AccountLogging/Role AwsSolutions-IAM5[Resource::${logGroup}API-Gateway-Execution-Logs_*]`,
-      `AccountLogging/Role AwsSolutions-IAM5[Resource::${logGroup}/aws/apigateway/welcome:*]`,
       `AccountLogging/Role AwsSolutions-IAM5[Resource::${logGroup}*]`,
       'AccountLogging/HandlerRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
       'AccountLogging/Handler Serverless-LambdaDLQ',

@@ -7,7 +7,7 @@ import { Construct, IDependable } from 'constructs';
 
 /** What `configureAccountCloudWatchRole` created. */
 export interface AccountLoggingResources {
-  /** The retained role API Gateway assumes to write execution logs. */
+  /** The retained role API Gateway assumes to write execution and access logs. */
   readonly role: iam.IRole;
   /** The custom resource that sets the account setting; stages must depend on it. */
   readonly dependable: IDependable;
@@ -36,7 +36,7 @@ export function configureAccountCloudWatchRole(scope: Construct): AccountLogging
 
 /** scope/AccountLogging: the retained role, and the handler and custom resource that may install it. */
 class AccountLogging extends Construct {
-  /** The retained role API Gateway assumes to write execution logs. */
+  /** The retained role API Gateway assumes to write execution and access logs. */
   public readonly role: iam.Role;
   /** The custom resource that installs the role when the account has no working one. */
   public readonly setting: CustomResource;
@@ -49,7 +49,7 @@ class AccountLogging extends Construct {
       description:
         'API Gateway account CloudWatch Logs role (cdk-apigateway-presets); retained on stack deletion',
       // Inline on the role, not an AWS::IAM::Policy: the permissions must survive with the retained role.
-      inlinePolicies: { ExecutionLogs: executionLogsPolicy() },
+      inlinePolicies: { ApiGatewayLogs: apiGatewayLogsPolicy() },
     });
     const role = this.role;
     // Another API in the account may be logging through this role after this stack is gone.
@@ -61,7 +61,7 @@ class AccountLogging extends Construct {
       'The account CloudWatch role must not get a separate policy (e.g. from a grant): it would be deleted ' +
         'with the stack while the retained role stays in use. Add statements to its inline policy instead.',
     );
-    acknowledgeLogGroupWildcards(role);
+    acknowledgeLogGroupWildcard(role);
 
     // Retained like every log group of the library: after a failed first deployment rolls the stack
     // back, these logs are the only record of why the setting could not be made.
@@ -124,33 +124,27 @@ class AccountLogging extends Construct {
 }
 
 /**
- * What API Gateway needs to write execution logs, scoped to the log groups it writes: the
- * statements of the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs minus the reads
- * (GetLogEvents, FilterLogEvents), with `Resource: *` narrowed to this account and region.
+ * What API Gateway needs to write logs through the account's role: the write and describe actions of
+ * the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs (without its GetLogEvents and
+ * FilterLogEvents reads), on the log groups of this account and region instead of `*`.
+ *
+ * The role is account-wide: API Gateway uses it for every REST API's execution logs
+ * (`API-Gateway-Execution-Logs_{restApiId}/{stage}`) and for CloudWatch access logs, whose log
+ * groups each API's owner names freely. A name prefix therefore cannot narrow it further.
  */
-function executionLogsPolicy(): iam.PolicyDocument {
+function apiGatewayLogsPolicy(): iam.PolicyDocument {
   return new iam.PolicyDocument({
     statements: [
       new iam.PolicyStatement({
-        sid: 'WriteExecutionLogs',
+        sid: 'WriteApiGatewayLogs',
         actions: [
           'logs:CreateLogGroup',
           'logs:CreateLogStream',
+          'logs:DescribeLogGroups',
           'logs:DescribeLogStreams',
           'logs:PutLogEvents',
         ],
-        resources: [
-          // API-Gateway-Execution-Logs_{restApiId}/{stage}, its streams included.
-          `${LOGS_ARN_PREFIX}API-Gateway-Execution-Logs_*`,
-          // API Gateway writes a first message here when the account role is set.
-          `${LOGS_ARN_PREFIX}/aws/apigateway/welcome`,
-          `${LOGS_ARN_PREFIX}/aws/apigateway/welcome:*`,
-        ],
-      }),
-      new iam.PolicyStatement({
-        sid: 'FindLogGroups',
-        // DescribeLogGroups is authorized against all log groups of the account and region, not a prefix.
-        actions: ['logs:DescribeLogGroups'],
+        // Covers every log group of the account and region and, through the trailing *, their streams.
         resources: [`${LOGS_ARN_PREFIX}*`],
       }),
     ],
@@ -195,25 +189,14 @@ function forbidSeparatePolicy(role: iam.Role, message: string): void {
   });
 }
 
-/** The three log-group wildcards above are the narrowest ARNs that work; each is acknowledged by its id. */
-function acknowledgeLogGroupWildcards(role: iam.Role): void {
-  const flattened = 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:';
+/** The one wildcard above is the narrowest resource that works; it is acknowledged by its id. */
+function acknowledgeLogGroupWildcard(role: iam.Role): void {
   Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::${flattened}API-Gateway-Execution-Logs_*]`,
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:*]',
     reason:
-      'API Gateway names execution log groups API-Gateway-Execution-Logs_{restApiId}/{stage}, and this ' +
-      'account-wide role serves every REST API in the account and region, so the API id cannot be fixed.',
-  });
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::${flattened}/aws/apigateway/welcome:*]`,
-    reason:
-      'Log streams of the one /aws/apigateway/welcome group; API Gateway chooses the stream names, and a ' +
-      'log group ARN in IAM carries a trailing :* by definition.',
-  });
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions-IAM5[Resource::${flattened}*]`,
-    reason:
-      'logs:DescribeLogGroups (read-only metadata) is authorized against every log group of the account ' +
-      'and region; it cannot be limited to a name prefix. No other action gets this resource.',
+      'This is the account-wide role API Gateway uses for the execution logs and CloudWatch access logs of every ' +
+      'REST API in the account and region; access-log groups are named freely by each API owner, so no name ' +
+      'prefix can narrow it. It is limited to log writes in this account and region (the AWS managed policy ' +
+      'grants the same actions on *).',
   });
 }

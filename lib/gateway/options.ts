@@ -30,8 +30,8 @@ export interface ExecutionLoggingOptions {
  */
 export interface ApiExecutionLoggingOptions extends ExecutionLoggingOptions {
   /**
-   * Whether the preset makes sure the account-level CloudWatch role, which execution logging needs,
-   * is set. It sets the role only when none is set or the one set no longer exists, and never
+   * Whether the preset makes sure the account-level CloudWatch role, which execution logging and
+   * CloudWatch access logs need, is set. It sets the role only when none is set or the one set no longer exists, and never
    * changes it on delete. Turn this off when the account's API Gateway settings are managed elsewhere.
    * @default true
    */

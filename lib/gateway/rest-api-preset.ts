@@ -141,9 +141,9 @@ export abstract class RestApiPreset extends Construct {
     const accessLogs = (props.accessLogs ?? AccessLogs.cloudWatch())._bind(this);
     this.accessLogGroup = accessLogs.logGroup;
 
+    // CloudWatch access logs, which every stage writes, need the account role as much as execution logs.
     let accountRole: IDependable | undefined;
-    const executionLogging = this.resolvedStages.some((s) => s.loggingLevel !== apigw.MethodLoggingLevel.OFF);
-    if (executionLogging && props.executionLogging?.manageAccountRole !== false) {
+    if (props.executionLogging?.manageAccountRole !== false) {
       accountRole = configureAccountCloudWatchRole(this).dependable;
     }
 

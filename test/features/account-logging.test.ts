@@ -143,35 +143,27 @@ describe('configureAccountCloudWatchRole', () => {
     });
   });
 
-  test('the role carries exactly the execution-log permissions, inline, and no managed policy', () => {
+  test('the role carries exactly the log-write permissions, inline, and no managed policy', () => {
     const template = Template.fromStack(build().stack);
     const [, role] = only(template, ROLE_TYPE, 'OrdersAccountLoggingRole');
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     expect(role.Properties.Policies).toEqual([
       {
-        PolicyName: 'ExecutionLogs',
+        PolicyName: 'ApiGatewayLogs',
         PolicyDocument: {
           Version: '2012-10-17',
           Statement: [
             {
-              Sid: 'WriteExecutionLogs',
+              Sid: 'WriteApiGatewayLogs',
               Effect: 'Allow',
               Action: [
                 'logs:CreateLogGroup',
                 'logs:CreateLogStream',
+                'logs:DescribeLogGroups',
                 'logs:DescribeLogStreams',
                 'logs:PutLogEvents',
               ],
-              Resource: [
-                logsArn('API-Gateway-Execution-Logs_*'),
-                logsArn('/aws/apigateway/welcome'),
-                logsArn('/aws/apigateway/welcome:*'),
-              ],
-            },
-            {
-              Sid: 'FindLogGroups',
-              Effect: 'Allow',
-              Action: 'logs:DescribeLogGroups',
+              // Access-log groups are named freely, so the account-wide role covers every group of the region.
               Resource: logsArn('*'),
             },
           ],
@@ -388,8 +380,6 @@ describe('configureAccountCloudWatchRole', () => {
     const logGroup = 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:';
     expect(Object.keys(acknowledged).sort()).toEqual(
       [
-        `Role AwsSolutions-IAM5[Resource::${logGroup}API-Gateway-Execution-Logs_*]`,
-        `Role AwsSolutions-IAM5[Resource::${logGroup}/aws/apigateway/welcome:*]`,
         `Role AwsSolutions-IAM5[Resource::${logGroup}*]`,
         'HandlerRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
         'Handler Serverless-LambdaDLQ',

@@ -403,8 +403,16 @@ describe('EdgeApi options', () => {
       '/Logging/Api',
       Match.stringLikeRegexp("Stage 'debug' logs full request and response data"),
     );
-    // The debug stage logs, so the account role is still needed.
     Template.fromStack(stack).resourceCountIs('Custom::ApiGatewayAccountCloudWatchRole', 1);
+
+    // Access logs go to CloudWatch Logs too, so the account role is needed even with execution logging off.
+    const silent = new Stack(new App(), 'Silent');
+    new EdgeApi(silent, 'Api', { executionLogging: { level: apigw.MethodLoggingLevel.OFF } }).addRoute(
+      'GET',
+      '/x',
+      RouteIntegration.mock(),
+    );
+    Template.fromStack(silent).resourceCountIs('Custom::ApiGatewayAccountCloudWatchRole', 1);
 
     const unmanaged = new Stack(new App(), 'Unmanaged');
     new EdgeApi(unmanaged, 'Api', { executionLogging: { manageAccountRole: false } }).addRoute(
