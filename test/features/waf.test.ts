@@ -2,44 +2,13 @@ import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { associateWebAcl, createWebAcl, WafOptions } from '../../lib/features/waf';
+import { createWebAcl } from '../../lib/features/waf';
+import { build, Fixture } from '../support/waf-fixture';
 import { defaultWafManagedRuleGroups, defaultWafRateLimit } from '../../lib/private/defaults';
 import { PresetValidationError } from '../../lib/private/errors';
 
 const METRIC_NAME = /^[A-Za-z0-9_-]{1,128}$/;
-
-// A type alias: the fixture hands constructs back to the tests, which the CDK lint rule forbids in interfaces.
-type Fixture = {
-  readonly app: App;
-  readonly stack: Stack;
-  readonly api: apigw.RestApi;
-  readonly webAcl?: wafv2.CfnWebACL;
-};
-
-/** A plain RestApi with one mock GET, a web ACL from `waf` and, unless told otherwise, its association. */
-function build(waf?: WafOptions, opts: { associate?: boolean } = {}): Fixture {
-  const app = new App();
-  const stack = new Stack(app, 'Test');
-  const api = new apigw.RestApi(stack, 'Api', {
-    cloudWatchRole: false,
-    deployOptions: { stageName: 'prod' },
-  });
-  api.root.addMethod(
-    'GET',
-    new apigw.MockIntegration({
-      requestTemplates: { 'application/json': '{"statusCode": 200}' },
-      integrationResponses: [{ statusCode: '200' }],
-    }),
-    { methodResponses: [{ statusCode: '200' }] },
-  );
-  const webAcl = createWebAcl(stack, waf);
-  if (webAcl && opts.associate !== false) {
-    associateWebAcl(stack, 'WebAclAssociation', webAcl, api.deploymentStage);
-  }
-  return { app, stack, api, webAcl };
-}
 
 interface RuleJson {
   readonly Name: string;
@@ -80,15 +49,6 @@ function rateRule(template: Template): RuleJson {
 function stageLogicalId(fixture: Fixture): string {
   const cfnStage = fixture.api.deploymentStage.node.defaultChild as apigw.CfnStage;
   return fixture.stack.getLogicalId(cfnStage);
-}
-
-/** Paths of the stages cdk-nag's AwsSolutions pack reports for APIG3 (stage has no WAF). */
-function apig3ViolatingPaths(app: App): string[] {
-  app.synth();
-  const report = new AwsSolutionsChecks().validateScope(app);
-  return report.violations
-    .filter((v) => v.ruleName === 'AwsSolutions-APIG3')
-    .flatMap((v) => v.violatingResources.map((r) => (r as { constructPath?: string }).constructPath ?? ''));
 }
 
 describe('createWebAcl', () => {
@@ -290,18 +250,5 @@ describe('associateWebAcl', () => {
     Template.fromStack(fixture.stack).hasResource('AWS::WAFv2::WebACLAssociation', {
       DependsOn: Match.arrayWith([stageLogicalId(fixture)]),
     });
-  });
-
-  test('satisfies cdk-nag AwsSolutions-APIG3 for the stage', () => {
-    const fixture = build();
-    const stagePath = fixture.api.deploymentStage.node.defaultChild?.node.path;
-    expect(stagePath).toBeDefined();
-    expect(apig3ViolatingPaths(fixture.app)).not.toContain(stagePath);
-  });
-
-  test('cdk-nag reports AwsSolutions-APIG3 for the stage when there is no association', () => {
-    const fixture = build({}, { associate: false });
-    const stagePath = fixture.api.deploymentStage.node.defaultChild?.node.path;
-    expect(apig3ViolatingPaths(fixture.app)).toContain(stagePath);
   });
 });
