@@ -17,6 +17,7 @@ import { RouteIntegration } from '../integrations/route-integration';
 import * as defaults from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';
+import { HTTP_METHODS } from '../private/limits';
 import { RestApiPresetProps, RouteOptions, StageOptions } from './options';
 import { methodSettingResourcePath, RouteKey, RouteTable } from './route-table';
 
@@ -51,13 +52,11 @@ interface RouteRecord {
   readonly cached: boolean;
 }
 
-const KEY_PARAMETER =
-  /^method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^.\s]+$/;
-const REQUEST_PARAMETER =
-  /^method\.request\.(path|querystring|header|multivaluequerystring|multivalueheader)\.[^.\s]+$/;
+/** Where API Gateway method request parameters live (PutMethod accepts no other location). */
+const METHOD_PARAMETER = /^method\.request\.(path|querystring|header)\.[^.\s]+$/;
 const HEADER_SOURCE = /^method\.request\.header\.[A-Za-z0-9_-]+$/;
 const IDENTITY_SOURCE =
-  /^(method\.request\.(header|querystring|multivalueheader|multivaluequerystring)\.[^.\s]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$/;
+  /^(method\.request\.(header|querystring)\.[^.\s]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$/;
 const GATEWAY_ERROR_TEMPLATE =
   '{"message":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}';
 
@@ -158,6 +157,8 @@ export abstract class RestApiPreset extends Construct {
       }
       return stage;
     });
+    // The RestApi's own url/urlForPath (escape hatch users) then point at the first stage.
+    this.api.deploymentStage = this.stages[0];
 
     this.node.addValidation({
       validate: () =>
@@ -225,7 +226,7 @@ export abstract class RestApiPreset extends Construct {
       limits.checkThrottling(this, `throttling of ${key.method} ${key.path}`, options.throttling);
     }
     for (const name of Object.keys(options.requestParameters ?? {})) {
-      if (!REQUEST_PARAMETER.test(name) || name.startsWith('method.request.path.')) {
+      if (!METHOD_PARAMETER.test(name) || name.startsWith('method.request.path.')) {
         throw new PresetValidationError(
           this,
           `requestParameters of ${key.method} ${key.path}`,
@@ -254,7 +255,7 @@ export abstract class RestApiPreset extends Construct {
       cacheTtl: options.cache?.ttl,
     };
     this.routes.add(key, record);
-    this.addRouteMethodSettings(record);
+    this.renderRouteMethodSettings();
 
     const requestParameters: Record<string, boolean> = {};
     for (const variable of key.pathVariables) {
@@ -376,23 +377,45 @@ export abstract class RestApiPreset extends Construct {
     return stage;
   }
 
-  /** Per-route method settings, in every stage where the route overrides the stage's throttling or caching. */
-  private addRouteMethodSettings(route: RouteRecord): void {
+  /**
+   * Per-route method settings, in every stage where a route overrides the stage's throttling or
+   * caching. Rebuilt after each route: an ANY route's entries name each method it really serves, so
+   * they can never apply to a sibling route of the same path that has its own authorization.
+   */
+  private renderRouteMethodSettings(): void {
+    const routes = this.routes.entries().map((r) => r.value);
     for (const { resolved, settings } of this.stageMethodSettings) {
-      const cached = route.cached && resolved.cache !== undefined;
-      if (!cached && !route.throttling) {
-        continue;
+      settings.splice(1);
+      for (const route of routes) {
+        const cached = route.cached && resolved.cache !== undefined;
+        if (!cached && !route.throttling) {
+          continue;
+        }
+        for (const httpMethod of this.methodsServedBy(route.key, routes)) {
+          settings.push(
+            methodSetting(
+              resolved,
+              httpMethod,
+              methodSettingResourcePath(route.key.path),
+              route.throttling ?? resolved.throttling,
+              cached ? (route.cacheTtl ?? resolved.cache!.ttl) : undefined,
+            ),
+          );
+        }
       }
-      settings.push(
-        methodSetting(
-          resolved,
-          route.key.method === 'ANY' ? '*' : route.key.method,
-          methodSettingResourcePath(route.key.path),
-          route.throttling ?? resolved.throttling,
-          cached ? (route.cacheTtl ?? resolved.cache!.ttl) : undefined,
-        ),
-      );
     }
+  }
+
+  /** The methods a route answers: an ANY route answers those its path has no own route (or preflight) for. */
+  private methodsServedBy(key: RouteKey, routes: RouteRecord[]): string[] {
+    if (key.method !== 'ANY') {
+      return [key.method];
+    }
+    const taken = new Set(routes.filter((r) => r.key.path === key.path).map((r) => r.key.method));
+    if (this.cors) {
+      taken.add('OPTIONS');
+    }
+    return HTTP_METHODS.filter((m) => m !== 'ANY' && !taken.has(m));
   }
 
   /**
@@ -431,7 +454,7 @@ export abstract class RestApiPreset extends Construct {
     }
     const keys = new Set(key.pathVariables.map((v) => `method.request.path.${v}`));
     for (const parameter of cache.keyParameters ?? []) {
-      if (!KEY_PARAMETER.test(parameter)) {
+      if (!METHOD_PARAMETER.test(parameter)) {
         throw new PresetValidationError(
           this,
           `${prop}.keyParameters`,
@@ -575,8 +598,13 @@ export abstract class RestApiPreset extends Construct {
           resultsCacheTtl: ttl,
         });
     }
-    // API Gateway applies authorizer changes only through a new deployment.
-    this.deployment.addToLogicalId({ authorizer: identity });
+    // API Gateway applies authorizer changes only through a new deployment; the ARNs (resolved at
+    // synth) catch a swapped user pool or function behind an unchanged construct path.
+    this.deployment.addToLogicalId({
+      authorizer: identity,
+      providers: (auth.userPools ?? []).map((p) => p.userPoolArn),
+      handler: auth.handler?.functionArn,
+    });
     this.authorizers.set(identity, authorizer);
     return authorizer;
   }

@@ -168,5 +168,6 @@ function routeId(key: RouteKey): string {
  * The `ResourcePath` of a stage method setting: API Gateway escapes each '/' of the path as '~1'.
  */
 export function methodSettingResourcePath(path: string): string {
-  return `/${path.replace(/\//g, '~1')}`;
+  // The root resource is written as a lone '/' (CloudFormation MethodSetting reference).
+  return path === '/' ? '/' : `/${path.replace(/\//g, '~1')}`;
 }

@@ -13,12 +13,6 @@ export interface HttpRouteIntegrationOptions {
    * @default - the route's method (ANY routes pass the caller's method through)
    */
   readonly httpMethod?: string;
-
-  /**
-   * Whether the request and response pass through unchanged (HTTP proxy).
-   * @default true
-   */
-  readonly proxy?: boolean;
 }
 
 /**
@@ -90,7 +84,8 @@ export class RouteIntegration {
   }
 
   /**
-   * Forward to an HTTP(S) endpoint. Path variables in the URL, e.g.
+   * Forward to an HTTP(S) endpoint as an HTTP proxy: the request and the backend's response,
+   * status code included, pass through unchanged. Path variables in the URL, e.g.
    * `https://legacy.example.com/{proxy}`, are filled from the route's path variables of the same name.
    */
   public static http(url: string, options: HttpRouteIntegrationOptions = {}): RouteIntegration {
@@ -120,19 +115,16 @@ export class RouteIntegration {
           methodParameters[`method.request.path.${name}`] = true;
         }
       }
-      const proxy = options.proxy ?? true;
       return {
         integration: new apigw.HttpIntegration(url, {
-          proxy,
+          proxy: true,
           httpMethod: options.httpMethod ?? ctx.method,
           options: {
             timeout: ctx.timeout,
             cacheKeyParameters: ctx.cacheKeyParameters,
             requestParameters: Object.keys(requestParameters).length > 0 ? requestParameters : undefined,
-            integrationResponses: proxy ? undefined : [{ statusCode: '200' }],
           },
         }),
-        methodResponses: proxy ? undefined : [{ statusCode: '200' }],
         requestParameters: methodParameters,
       };
     });

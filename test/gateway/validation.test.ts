@@ -724,3 +724,32 @@ describe('a rejected route changes nothing', () => {
     t.resourceCountIs('AWS::Lambda::Permission', 0);
   });
 });
+
+describe('multi-value parameters', () => {
+  test('fails when a cache key is a multi-value header, which is not a method request parameter', () => {
+    expectInvalid(
+      () =>
+        api(CACHED).addRoute('GET', '/orders', MOCK, {
+          cache: { shared: true, keyParameters: ['method.request.multivalueheader.X-Tenant'] },
+        }),
+      'cache of GET /orders.keyParameters',
+      '"method.request.multivalueheader.X-Tenant"',
+      'A cache key is a method request parameter',
+    );
+  });
+
+  test('fails when a request authorizer uses a multi-value identity source', () => {
+    const a = api();
+    expectInvalid(
+      () =>
+        a.addRoute('GET', '/orders', MOCK, {
+          authorization: ApiAuthorization.lambdaRequest(fn(a), {
+            identitySources: ['method.request.multivalueheader.Authorization'],
+          }),
+        }),
+      'authorization.identitySources',
+      '"method.request.multivalueheader.Authorization"',
+      'Identity sources are',
+    );
+  });
+});

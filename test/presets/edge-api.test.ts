@@ -462,3 +462,63 @@ describe('deployments', () => {
     expect(new Set([one, moreRoutes, otherIntegration, otherAuth]).size).toBe(4);
   });
 });
+
+describe('edge cases', () => {
+  test('an ANY route overrides only the methods it serves, never a sibling route with its own authorization', () => {
+    const stack = new Stack(new App(), 'Any');
+    const pool = new cognito.UserPool(stack, 'Pool');
+    const api = new EdgeApi(stack, 'Api', {
+      caching: {},
+      cors: { allowOrigins: ['https://app.example.com'] },
+    });
+    api.addRoute('ANY', '/x', RouteIntegration.mock(), {
+      authorization: ApiAuthorization.none(),
+      cache: { allowNonReadMethod: true },
+    });
+    // Added after the ANY route: its entries must drop GET.
+    api.addRoute('GET', '/x', RouteIntegration.mock(), {
+      authorization: ApiAuthorization.cognito({ userPools: [pool] }),
+    });
+    const [stage] = resourcesOfType(Template.fromStack(stack), 'AWS::ApiGateway::Stage');
+    const perPath = (
+      stage.props.MethodSettings as Array<{ HttpMethod: string; ResourcePath: string }>
+    ).filter((m) => m.ResourcePath === '/~1x');
+    expect(perPath.map((m) => m.HttpMethod).sort()).toEqual(['DELETE', 'HEAD', 'PATCH', 'POST', 'PUT']);
+  });
+
+  test('method settings of the root route use the path /', () => {
+    const stack = new Stack(new App(), 'Root');
+    new EdgeApi(stack, 'Api').addRoute('GET', '/', RouteIntegration.mock(), {
+      throttling: { rateLimit: 5, burstLimit: 5 },
+    });
+    const [stage] = resourcesOfType(Template.fromStack(stack), 'AWS::ApiGateway::Stage');
+    expect(stage.props.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ HttpMethod: 'GET', ResourcePath: '/', ThrottlingRateLimit: 5 }),
+      ]),
+    );
+  });
+
+  test('swapping the user pool behind an authorizer creates a new deployment', () => {
+    const deploymentFor = (poolArn: string) => {
+      const stack = new Stack(new App(), 'S');
+      const pool = cognito.UserPool.fromUserPoolArn(stack, 'Pool', poolArn);
+      const api = new EdgeApi(stack, 'Api', {
+        authorization: ApiAuthorization.cognito({ userPools: [pool] }),
+      });
+      api.addRoute('GET', '/a', RouteIntegration.mock());
+      return Object.keys(Template.fromStack(stack).findResources('AWS::ApiGateway::Deployment'))[0];
+    };
+    const arn = (id: string) => `arn:aws:cognito-idp:us-east-1:111111111111:userpool/us-east-1_${id}`;
+    expect(deploymentFor(arn('AAAA'))).not.toBe(deploymentFor(arn('BBBB')));
+    expect(deploymentFor(arn('AAAA'))).toBe(deploymentFor(arn('AAAA')));
+  });
+
+  test("the RestApi escape hatch's url points at the first stage", () => {
+    const stack = new Stack(new App(), 'Url');
+    const api = new EdgeApi(stack, 'Api', { stages: [{ stageName: 'dev' }, { stageName: 'prod' }] });
+    api.addRoute('GET', '/a', RouteIntegration.mock());
+    expect(api.restApi.deploymentStage).toBe(api.stage('dev'));
+    expect(JSON.stringify(stack.resolve(api.restApi.url))).toContain('ApiStagedev');
+  });
+});
