@@ -1,7 +1,7 @@
 export * from './features/access-logs';
 export * from './features/auth';
 export * from './features/caching';
-export * from './features/cors';
+export { CorsOptions } from './features/cors';
 export * from './features/throttling';
 export { WafOptions } from './features/waf';
 export * from './gateway/options';

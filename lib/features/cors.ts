@@ -138,3 +138,49 @@ export function gatewayResponseCorsHeaders(cors: CorsOptions): Record<string, st
   }
   return headers;
 }
+
+/** CORS headers an integration response sets itself (mock routes answer from API Gateway). */
+export interface IntegrationResponseCors {
+  /** Integration response parameters, `method.response.header.NAME` to a static value. */
+  readonly responseParameters: Record<string, string>;
+  /** The same headers declared on the method response. */
+  readonly methodResponseParameters: Record<string, boolean>;
+  /** Mapping-template lines that answer a listed origin other than the first one. */
+  readonly templatePrefix: string;
+}
+
+/**
+ * The CORS headers of a response API Gateway builds itself, following the preflight's rules: the
+ * first origin (or '*') statically, and any other listed origin through the response override.
+ */
+export function integrationResponseCors(cors: CorsOptions): IntegrationResponseCors {
+  const [first, ...others] = cors.allowOrigins;
+  const headers: Record<string, string> = { 'Access-Control-Allow-Origin': `'${first}'` };
+  if (first !== '*') {
+    headers.Vary = "'Origin'";
+  }
+  if (cors.allowCredentials) {
+    headers['Access-Control-Allow-Credentials'] = "'true'";
+  }
+  if (cors.exposeHeaders && cors.exposeHeaders.length > 0) {
+    headers['Access-Control-Expose-Headers'] = `'${cors.exposeHeaders.join(',')}'`;
+  }
+  const responseParameters: Record<string, string> = {};
+  const methodResponseParameters: Record<string, boolean> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    responseParameters[`method.response.header.${name}`] = value;
+    methodResponseParameters[`method.response.header.${name}`] = true;
+  }
+  const templatePrefix =
+    others.length === 0
+      ? ''
+      : [
+          '#set($origin = $input.params().header.get("Origin"))',
+          '#if($origin == "")#set($origin = $input.params().header.get("origin"))#end',
+          `#if(${others.map((o) => `$origin == "${o}"`).join(' || ')})`,
+          '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
+          '#end',
+          '',
+        ].join('\n');
+  return { responseParameters, methodResponseParameters, templatePrefix };
+}

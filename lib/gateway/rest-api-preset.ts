@@ -10,7 +10,12 @@ import { configureAccountCloudWatchRole } from '../features/account-logging';
 import { AccessLogs, accessLogFormat } from '../features/access-logs';
 import { ApiAuthorization, AuthorizationConfig, AuthorizationKind } from '../features/auth';
 import { CacheSize } from '../features/caching';
-import { gatewayResponseCorsHeaders, preflightOptions, validateCors } from '../features/cors';
+import {
+  gatewayResponseCorsHeaders,
+  integrationResponseCors,
+  preflightOptions,
+  validateCors,
+} from '../features/cors';
 import { ThrottlingOptions } from '../features/throttling';
 import { associateWebAcl, createWebAcl } from '../features/waf';
 import { RouteIntegration } from '../integrations/route-integration';
@@ -245,6 +250,7 @@ export abstract class RestApiPreset extends Construct {
       cacheKeyParameters,
       allowInvoke: (fn) => this.allowInvoke(fn),
       addToDeploymentHash: (data) => this.deployment.addToLogicalId(data),
+      cors: this.cors ? integrationResponseCors(this.cors) : undefined,
     });
 
     // Everything is checked: from here on the route is recorded and rendered.

@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { IntegrationResponseCors } from '../features/cors';
 import { PresetValidationError } from '../private/errors';
 
 /**
@@ -43,6 +44,8 @@ export interface IntegrationContext {
   readonly allowInvoke: (fn: lambda.IFunction) => void;
   /** Adds data to the deployment fingerprint, for values the method template does not show. */
   readonly addToDeploymentHash: (data: unknown) => void;
+  /** CORS headers for responses API Gateway builds itself, when the API has `cors`. */
+  readonly cors?: IntegrationResponseCors;
 }
 
 /** @internal */
@@ -144,17 +147,26 @@ export class RouteIntegration {
           'Use an HTTP status code from 100 to 599.',
         );
       }
+      const cors = ctx.cors;
       return {
         integration: new apigw.MockIntegration({
           passthroughBehavior: apigw.PassthroughBehavior.NEVER,
           requestTemplates: { 'application/json': `{"statusCode": ${statusCode}}` },
           integrationResponses: [
-            { statusCode: `${statusCode}`, responseTemplates: { 'application/json': options.body ?? '{}' } },
+            {
+              statusCode: `${statusCode}`,
+              responseParameters: cors?.responseParameters,
+              responseTemplates: {
+                'application/json': `${cors?.templatePrefix ?? ''}${options.body ?? '{}'}`,
+              },
+            },
           ],
           timeout: ctx.timeout,
           cacheKeyParameters: ctx.cacheKeyParameters,
         }),
-        methodResponses: [{ statusCode: `${statusCode}` }],
+        methodResponses: [
+          { statusCode: `${statusCode}`, responseParameters: cors?.methodResponseParameters },
+        ],
       };
     });
   }

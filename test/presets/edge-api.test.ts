@@ -522,3 +522,58 @@ describe('edge cases', () => {
     expect(JSON.stringify(stack.resolve(api.restApi.url))).toContain('ApiStagedev');
   });
 });
+
+describe('CORS on responses API Gateway builds itself', () => {
+  function mockMethod(cors?: { allowOrigins: string[]; allowCredentials?: boolean }) {
+    const stack = new Stack(new App(), 'MockCors');
+    new EdgeApi(stack, 'Api', { cors }).addRoute(
+      'GET',
+      '/health',
+      RouteIntegration.mock({ body: '{"ok":true}' }),
+    );
+    return resourcesOfType(Template.fromStack(stack), 'AWS::ApiGateway::Method').find(
+      (m) => m.props.HttpMethod === 'GET',
+    )!.props as {
+      Integration: {
+        IntegrationResponses: Array<{
+          ResponseParameters?: object;
+          ResponseTemplates: Record<string, string>;
+        }>;
+      };
+      MethodResponses: Array<{ ResponseParameters?: object }>;
+    };
+  }
+
+  test('a mock route answers with the CORS headers of a single origin', () => {
+    const method = mockMethod({ allowOrigins: ['https://app.example.com'], allowCredentials: true });
+    expect(method.Integration.IntegrationResponses[0].ResponseParameters).toEqual({
+      'method.response.header.Access-Control-Allow-Origin': "'https://app.example.com'",
+      'method.response.header.Vary': "'Origin'",
+      'method.response.header.Access-Control-Allow-Credentials': "'true'",
+    });
+    expect(method.MethodResponses[0].ResponseParameters).toEqual({
+      'method.response.header.Access-Control-Allow-Origin': true,
+      'method.response.header.Vary': true,
+      'method.response.header.Access-Control-Allow-Credentials': true,
+    });
+    expect(method.Integration.IntegrationResponses[0].ResponseTemplates['application/json']).toBe(
+      '{"ok":true}',
+    );
+  });
+
+  test('with several origins, a mock route answers the listed origin the caller sent', () => {
+    const method = mockMethod({ allowOrigins: ['https://a.example.com', 'https://b.example.com'] });
+    const template = method.Integration.IntegrationResponses[0].ResponseTemplates['application/json'];
+    expect(template).toContain('#if($origin == "https://b.example.com")');
+    expect(template).toContain(
+      '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
+    );
+    expect(template.endsWith('{"ok":true}')).toBe(true);
+  });
+
+  test('without cors, a mock route sets no CORS headers', () => {
+    const method = mockMethod();
+    expect(method.Integration.IntegrationResponses[0].ResponseParameters).toBeUndefined();
+    expect(method.MethodResponses[0].ResponseParameters).toBeUndefined();
+  });
+});
