@@ -22,6 +22,17 @@ export interface WafOptions {
    * @default 2000
    */
   readonly rateLimit?: number;
+
+  /**
+   * Rules of the AWS managed core rule set (`AWSManagedRulesCommonRuleSet`) that only count the
+   * requests they match instead of blocking them, e.g. `['SizeRestrictions_BODY']` for an API that
+   * accepts request bodies over 8 KB. Rule names are listed in the AWS WAF Developer Guide
+   * ("Core rule set (CRS) managed rule group"). Relaxing a rule leaves the warning
+   * `cdk-apigateway-presets:waf-rules-count-only`.
+   *
+   * @default - every rule blocks what it matches
+   */
+  readonly countOnlyCommonRules?: string[];
 }
 
 /*
@@ -35,6 +46,9 @@ const RATE_LIMIT_MIN = 10;
 const RATE_LIMIT_MAX = 2_000_000_000;
 
 const RATE_LIMIT_RULE_NAME = 'RateLimitPerIp';
+const COMMON_RULE_SET = 'AWSManagedRulesCommonRuleSet';
+// WAF rule names: 1-128 letters, digits, hyphens and underscores.
+const RULE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * Creates scope/WebAcl (a wafv2.CfnWebACL) or, when options.enabled === false, adds the warning and
@@ -53,6 +67,14 @@ export function createWebAcl(scope: Construct, options: WafOptions = {}): wafv2.
 
   const rateLimit = options.rateLimit ?? defaultWafRateLimit();
   validateRateLimit(scope, rateLimit);
+  const countOnly = options.countOnlyCommonRules ?? [];
+  validateCountOnlyRules(scope, countOnly);
+  if (countOnly.length > 0) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-apigateway-presets:waf-rules-count-only',
+      `The core rule set only counts, and no longer blocks, requests matching ${countOnly.join(', ')}.`,
+    );
+  }
 
   // Rate-based rule first: WAF only counts requests that reach a rule, so a flood is counted and
   // blocked before the (more expensive) managed groups inspect it.
@@ -69,7 +91,16 @@ export function createWebAcl(scope: Construct, options: WafOptions = {}): wafv2.
       priority: index + 1,
       // none = use the actions the rule group defines (block), rather than overriding them to count.
       overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name: groupName } },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name: groupName,
+          ruleActionOverrides:
+            groupName === COMMON_RULE_SET && countOnly.length > 0
+              ? countOnly.map((name) => ({ name, actionToUse: { count: {} } }))
+              : undefined,
+        },
+      },
       visibilityConfig: visibility(groupName),
     })),
   ];
@@ -132,4 +163,19 @@ function validateRateLimit(scope: Construct, rateLimit: number): void {
 
 function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
   return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
+}
+
+function validateCountOnlyRules(scope: Construct, names: string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!RULE_NAME.test(name) || seen.has(name)) {
+      throw new PresetValidationError(
+        scope,
+        'waf.countOnlyCommonRules',
+        name,
+        'List each rule of the core rule set once, by its name, e.g. SizeRestrictions_BODY.',
+      );
+    }
+    seen.add(name);
+  }
 }

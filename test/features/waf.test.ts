@@ -197,6 +197,59 @@ describe('createWebAcl', () => {
     });
   });
 
+  describe('countOnlyCommonRules', () => {
+    const commonRuleSet = (template: Template): RuleJson =>
+      onlyWebAcl(template).Properties.Rules.find(
+        (r) => r.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesCommonRuleSet',
+      ) as RuleJson;
+
+    test('by default no rule of the core rule set is overridden', () => {
+      const statement = commonRuleSet(Template.fromStack(build().stack)).Statement
+        .ManagedRuleGroupStatement as {
+        RuleActionOverrides?: unknown;
+      };
+      expect(statement.RuleActionOverrides).toBeUndefined();
+    });
+
+    test('overrides the listed rules to count, only in the core rule set, and warns', () => {
+      const fixture = build({ countOnlyCommonRules: ['SizeRestrictions_BODY', 'NoUserAgent_HEADER'] });
+      const template = Template.fromStack(fixture.stack);
+      expect(commonRuleSet(template).Statement.ManagedRuleGroupStatement).toMatchObject({
+        RuleActionOverrides: [
+          { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+          { Name: 'NoUserAgent_HEADER', ActionToUse: { Count: {} } },
+        ],
+      });
+      const others = onlyWebAcl(template).Properties.Rules.filter(
+        (r) =>
+          r.Statement.ManagedRuleGroupStatement &&
+          r.Statement.ManagedRuleGroupStatement.Name !== 'AWSManagedRulesCommonRuleSet',
+      );
+      for (const rule of others) {
+        expect(
+          (rule.Statement.ManagedRuleGroupStatement as { RuleActionOverrides?: unknown }).RuleActionOverrides,
+        ).toBeUndefined();
+      }
+      Annotations.fromStack(fixture.stack).hasWarning(
+        '/Test',
+        Match.stringLikeRegexp(
+          'only counts, and no longer blocks, requests matching SizeRestrictions_BODY, NoUserAgent_HEADER',
+        ),
+      );
+    });
+
+    test.each([
+      ['a malformed name', ['Size Restrictions'], 'Size Restrictions'],
+      ['a name listed twice', ['SizeRestrictions_BODY', 'SizeRestrictions_BODY'], 'SizeRestrictions_BODY'],
+    ])('fails when it has %s', (_case, names, bad) => {
+      const act = () => build({ countOnlyCommonRules: names });
+      expect(act).toThrow(PresetValidationError);
+      expect(act).toThrow(
+        `[Test] Invalid waf.countOnlyCommonRules: "${bad}". List each rule of the core rule set once, by its name, e.g. SizeRestrictions_BODY.`,
+      );
+    });
+  });
+
   describe('enabled: false', () => {
     test('creates no web ACL and leaves the waf-disabled warning', () => {
       // GIVEN / WHEN
