@@ -66,7 +66,10 @@ function makeHandler(deps) {
     const match = ROLE_ARN.exec(current);
     if (!match || match[1] !== ourAccount) {
       // GetRole only sees this account: a role we cannot check is assumed to work.
-      return { replace: false, why: `the setting names ${current}, which cannot be checked from this account` };
+      return {
+        replace: false,
+        why: `the setting names ${current}, which cannot be checked from this account`,
+      };
     }
     try {
       await iam.getRole({ RoleName: match[2] });
@@ -75,7 +78,12 @@ function makeHandler(deps) {
       if (isNoSuchEntity(err)) {
         return { replace: true, why: `the setting names ${current}, which no longer exists` };
       }
-      throw new Error(`Could not check whether ${current} (the account's CloudWatch role) exists: ${describe(err)}`);
+      throw new Error(
+        `Could not check whether ${current} (the account's CloudWatch role) exists: ${describe(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 
@@ -111,7 +119,7 @@ function makeHandler(deps) {
           delay = propagationDelay;
           propagationDelay = Math.min(propagationDelay * 2, PROPAGATION_MAX_DELAY_MS);
         } else {
-          throw new Error(`UpdateAccount failed for ${ourRoleArn}: ${describe(err)}`);
+          throw new Error(`UpdateAccount failed for ${ourRoleArn}: ${describe(err)}`, { cause: err });
         }
         delay += Math.floor(random() * MAX_JITTER_MS);
         if (waited + delay > RETRY_BUDGET_MS) {
@@ -119,6 +127,7 @@ function makeHandler(deps) {
             `Gave up setting the API Gateway account CloudWatch role to ${ourRoleArn} after ${attempts} attempts ` +
               `and ${Math.round(waited / 1000)} s of retries; last error: ${describe(err)}. ` +
               'Deploy again later, or set executionLogging.manageAccountRole to false and manage the role centrally.',
+            { cause: err },
           );
         }
         log(`UpdateAccount attempt ${attempts} failed (${describe(err)}); retrying in ${delay} ms.`);
@@ -266,11 +275,17 @@ async function sendResponse(responseUrl, body, options) {
 }
 
 function isNoSuchEntity(err) {
-  return Boolean(err) && (err.name === 'NoSuchEntityException' || err.name === 'NoSuchEntity' || err.Code === 'NoSuchEntity');
+  return (
+    Boolean(err) &&
+    (err.name === 'NoSuchEntityException' || err.name === 'NoSuchEntity' || err.Code === 'NoSuchEntity')
+  );
 }
 
 function isThrottled(err) {
-  return Boolean(err) && (err.name === 'TooManyRequestsException' || (err.$metadata && err.$metadata.httpStatusCode === 429));
+  return (
+    Boolean(err) &&
+    (err.name === 'TooManyRequestsException' || (err.$metadata && err.$metadata.httpStatusCode === 429))
+  );
 }
 
 /** API Gateway rejects a role it cannot assume yet; right after creation that is IAM propagation. */
