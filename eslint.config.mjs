@@ -4,6 +4,13 @@ import tseslint from 'typescript-eslint';
 import cdkPlugin from 'eslint-plugin-awscdk';
 import prettier from 'eslint-config-prettier';
 
+// Type-aware linting against the dev tsconfig (jsii writes tsconfig.json for lib/ only).
+const typeAware = {
+  projectService: false,
+  project: './tsconfig.dev.json',
+  tsconfigRootDir: import.meta.dirname,
+};
+
 export default defineConfig([
   {
     ignores: [
@@ -43,11 +50,7 @@ export default defineConfig([
     files: ['lib/**/*.ts', 'bin/**/*.ts', 'examples/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     extends: [eslint.configs.recommended, ...tseslint.configs.recommended, prettier],
     languageOptions: {
-      parserOptions: {
-        projectService: false,
-        project: './tsconfig.dev.json',
-        tsconfigRootDir: import.meta.dirname,
-      },
+      parserOptions: typeAware,
     },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
@@ -59,11 +62,7 @@ export default defineConfig([
     files: ['lib/**/*.ts', 'bin/**/*.ts', 'examples/**/*.ts'],
     extends: [cdkPlugin.configs.recommended],
     languageOptions: {
-      parserOptions: {
-        projectService: false,
-        project: './tsconfig.dev.json',
-        tsconfigRootDir: import.meta.dirname,
-      },
+      parserOptions: typeAware,
     },
     rules: {
       'awscdk/no-mutable-property-of-props-interface': 'error',

@@ -3,6 +3,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ApiAuthorization, CacheSize, EdgeApi, RouteIntegration } from '../lib';
 import { ExampleFunction } from './support/example-function';
+import { exampleUserPool } from './support/example-user-pool';
 
 /**
  * An EdgeApi for a browser app: Cognito access tokens with OAuth scopes, a throttled `dev` stage
@@ -12,24 +13,8 @@ export class CognitoCachedEdgeApiStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
 
-    const pool = new cognito.UserPool(this, 'Users', {
-      signInAliases: { email: true },
-      selfSignUpEnabled: false,
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-      },
-      mfa: cognito.Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      // The Plus plan's threat protection blocks sign-ins with compromised credentials.
-      featurePlan: cognito.FeaturePlan.PLUS,
-      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      deletionProtection: true,
-    });
+    // Strong passwords, MFA required, and the Plus plan's threat protection.
+    const pool = exampleUserPool(this, 'Users');
     const read = new cognito.ResourceServerScope({ scopeName: 'read', scopeDescription: 'Read orders' });
     const write = new cognito.ResourceServerScope({ scopeName: 'write', scopeDescription: 'Place orders' });
     const orders = pool.addResourceServer('Orders', { identifier: 'orders', scopes: [read, write] });

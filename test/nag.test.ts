@@ -1,11 +1,11 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { ExampleFunction } from '../examples/support/example-function';
+import { exampleUserPool } from '../examples/support/example-user-pool';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
 import { ApiAuthorization, EdgeApi, RouteIntegration } from '../lib';
 
@@ -23,22 +23,6 @@ function findings(Pack: (typeof PACKS)[number], scope: IConstruct): string[] {
   return violations.map(
     (v) => `${v.ruleName} @ ${v.violatingResources.map((r) => r.constructPath).join(',')}`,
   );
-}
-
-/** A user pool that passes both packs (strong passwords, required MFA, Plus plan). */
-function compliantUserPool(stack: Stack): cognito.UserPool {
-  return new cognito.UserPool(stack, 'Users', {
-    passwordPolicy: {
-      minLength: 12,
-      requireLowercase: true,
-      requireUppercase: true,
-      requireDigits: true,
-      requireSymbols: true,
-    },
-    mfa: cognito.Mfa.REQUIRED,
-    mfaSecondFactor: { otp: true, sms: false },
-    featurePlan: cognito.FeaturePlan.PLUS,
-  });
 }
 
 // One App, synthesized once (with the built-in validation strict, as in examples.test.ts).
@@ -61,7 +45,7 @@ const tokenFunction = new ExampleFunction(authStack, 'TokenAuthorizer', {
 });
 authApi.addRoute('GET', '/iam', RouteIntegration.mock());
 authApi.addRoute('GET', '/cognito', RouteIntegration.mock(), {
-  authorization: ApiAuthorization.cognito({ userPools: [compliantUserPool(authStack)] }),
+  authorization: ApiAuthorization.cognito({ userPools: [exampleUserPool(authStack, 'Users')] }),
 });
 authApi.addRoute('GET', '/token', RouteIntegration.mock(), {
   authorization: ApiAuthorization.lambdaToken(tokenFunction.function),
