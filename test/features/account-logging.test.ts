@@ -2,7 +2,7 @@ import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import https from 'https';
 import * as path from 'path';
-import { App, CfnResource, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, NagRuleCompliance, ServerlessChecks, rules } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
 import { configureAccountCloudWatchRole } from '../../lib/features/account-logging';
+import { acknowledgementsUnder } from '../support/acknowledgements';
 
 const HANDLER_DIR = path.join(__dirname, '..', '..', 'lib', 'features', 'handler', 'account-cloudwatch-role');
 const ROLE_TYPE = 'AWS::IAM::Role';
@@ -59,24 +60,6 @@ function build(scopeIds: string[] = ['Orders']) {
 
 function accountLogging(stack: Stack, scopeId = 'Orders'): IConstruct {
   return stack.node.findChild(scopeId).node.findChild('AccountLogging');
-}
-
-/** `path-under-AccountLogging id` for every acknowledgement made on AccountLogging or below it, with reasons. */
-function acknowledgementsUnder(container: IConstruct): Record<string, string> {
-  const acknowledged: Record<string, string> = {};
-  const prefix = `${container.node.path}/`;
-  for (const construct of container.node.findAll()) {
-    for (const entry of construct.node.metadata) {
-      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) {
-        continue;
-      }
-      const where = construct.node.path.startsWith(prefix) ? construct.node.path.slice(prefix.length) : '.';
-      for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
-        acknowledged[`${where} ${id.replace(/^annotation::/i, '')}`] = reason;
-      }
-    }
-  }
-  return acknowledged;
 }
 
 const HANDLER_ROLE_STATEMENTS = (logGroupId: string, loggingRoleId: string) => [
