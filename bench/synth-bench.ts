@@ -128,7 +128,7 @@ function sharedFunction(stack: Stack): lambda.Function {
 function buildPreset(stack: Stack, fn: lambda.IFunction, n: number): void {
   const api = new presets.EdgeApi(stack, 'Api');
   for (let i = 0; i < n; i++) {
-    api.addRoute('GET', routePath(i), presets.RouteIntegration.lambda(fn));
+    api.addRoute('GET', routePath(i), presets.RouteIntegration.lambdaFunction(fn));
   }
 }
 
@@ -367,7 +367,7 @@ function main(): void {
     `Synth benchmark: ${n} Lambda routes (GET ${routePath(0).replace('0', 'K')}, shape ${shape}, one shared function)`,
   );
   lines.push(
-    `  preset:   new EdgeApi(stack, 'Api') + api.addRoute('GET', path, RouteIntegration.lambda(fn))`,
+    `  preset:   new EdgeApi(stack, 'Api') + api.addRoute('GET', path, RouteIntegration.lambdaFunction(fn))`,
   );
   lines.push(
     `  baseline: new apigw.RestApi(stack, 'Api') + root.resourceForPath(path).addMethod('GET', new LambdaIntegration(fn))`,

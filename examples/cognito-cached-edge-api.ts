@@ -50,10 +50,10 @@ export class CognitoCachedEdgeApiStack extends Stack {
     });
 
     // Cached per caller: the cache key includes the caller's token, so no one sees another's order.
-    api.addRoute('GET', '/orders/{id}', RouteIntegration.lambda(handler.function), {
+    api.addRoute('GET', '/orders/{id}', RouteIntegration.lambdaFunction(handler.function), {
       cache: { ttl: Duration.seconds(60) },
     });
-    api.addRoute('POST', '/orders', RouteIntegration.lambda(handler.function), {
+    api.addRoute('POST', '/orders', RouteIntegration.lambdaFunction(handler.function), {
       authorization: ApiAuthorization.cognito({ userPools: [pool], scopes: ['orders/write'] }),
     });
   }

@@ -17,6 +17,6 @@ export class MinimalEdgeApiStack extends Stack {
     });
 
     const api = new EdgeApi(this, 'Api');
-    api.addRoute('GET', '/hello', RouteIntegration.lambda(hello.function));
+    api.addRoute('GET', '/hello', RouteIntegration.lambdaFunction(hello.function));
   }
 }

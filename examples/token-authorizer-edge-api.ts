@@ -36,7 +36,7 @@ export class TokenAuthorizerEdgeApiStack extends Stack {
       apiName: 'reports',
       authorization: ApiAuthorization.lambdaToken(authorizer.function),
     });
-    api.addRoute('GET', '/reports', RouteIntegration.lambda(reports.function));
+    api.addRoute('GET', '/reports', RouteIntegration.lambdaFunction(reports.function));
     const health = api.addRoute('GET', '/health', RouteIntegration.mock({ statusCode: 200 }), {
       authorization: ApiAuthorization.none(),
     });

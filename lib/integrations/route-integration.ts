@@ -64,7 +64,7 @@ export class RouteIntegration {
    * Invoke a Lambda function with the Lambda proxy integration. The API gets one invoke
    * permission per function, however many routes use it.
    */
-  public static lambda(handler: lambda.IFunction): RouteIntegration {
+  public static lambdaFunction(handler: lambda.IFunction): RouteIntegration {
     return new RouteIntegration((ctx) => {
       ctx.allowInvoke(handler);
       const name =

@@ -25,8 +25,8 @@ const app = new App();
 const defaultStack = new Stack(app, 'Default');
 const defaultApi = new EdgeApi(defaultStack, 'Api');
 const fn = handler(defaultStack);
-defaultApi.addRoute('GET', '/orders/{id}', RouteIntegration.lambda(fn));
-defaultApi.addRoute('POST', '/orders', RouteIntegration.lambda(fn));
+defaultApi.addRoute('GET', '/orders/{id}', RouteIntegration.lambdaFunction(fn));
+defaultApi.addRoute('POST', '/orders', RouteIntegration.lambdaFunction(fn));
 const template = Template.fromStack(defaultStack);
 
 describe('EdgeApi defaults', () => {
@@ -427,7 +427,7 @@ describe('EdgeApi options', () => {
     const stack = new Stack(new App(), 'Two');
     const fnA = handler(stack);
     for (const id of ['First', 'Second']) {
-      new EdgeApi(stack, id).addRoute('GET', '/x', RouteIntegration.lambda(fnA));
+      new EdgeApi(stack, id).addRoute('GET', '/x', RouteIntegration.lambdaFunction(fnA));
     }
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::ApiGateway::RestApi', 2);
