@@ -1,10 +1,19 @@
-export * from './features/access-logs';
-export * from './features/auth';
-export * from './features/caching';
+export { AccessLogs, CloudWatchAccessLogsOptions } from './features/access-logs';
+export {
+  ApiAuthorization,
+  CognitoAuthorizationOptions,
+  LambdaRequestAuthorizationOptions,
+  LambdaTokenAuthorizationOptions,
+} from './features/auth';
+export { CacheSize, RouteCacheOptions, StageCachingOptions } from './features/caching';
 export { CorsOptions } from './features/cors';
 export * from './features/throttling';
 export { WafOptions } from './features/waf';
 export * from './gateway/options';
-export * from './gateway/rest-api-preset';
-export * from './integrations/route-integration';
+export { IRestApiPreset } from './gateway/rest-api-preset';
+export {
+  HttpRouteIntegrationOptions,
+  MockRouteIntegrationOptions,
+  RouteIntegration,
+} from './integrations/route-integration';
 export * from './presets/edge-api';

@@ -1,4 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { PresetValidationError } from '../private/errors';
+import { checkCacheTtl, METHOD_PARAMETER } from '../private/limits';
+import { AuthorizationConfig, AuthorizationKind } from './auth';
 
 /**
  * Size of a stage's API Gateway cache cluster.
@@ -87,4 +91,114 @@ export interface RouteCacheOptions {
    * @default false
    */
   readonly allowNonReadMethod?: boolean;
+}
+
+/** The route whose cache key is derived. */
+export interface CachedRoute {
+  readonly method: string;
+  readonly path: string;
+  readonly pathVariables: string[];
+  /** The query-string and header parameters the route declares. */
+  readonly requestParameters?: { [name: string]: boolean };
+  readonly authorization: AuthorizationConfig;
+}
+
+/** The API's stages, as far as caching is concerned. */
+export interface CacheClusters {
+  readonly stageNames: string[];
+  /** Whether at least one stage has a cache cluster. */
+  readonly any: boolean;
+}
+
+/**
+ * The integration's cache key for a route, or undefined when the route is not cached: its path
+ * variables, the declared key parameters, and, unless the route's responses are shared, the caller's
+ * credentials, so one caller is never served another caller's cached response.
+ */
+export function routeCacheKey(
+  scope: IConstruct,
+  route: CachedRoute,
+  cache: RouteCacheOptions | undefined,
+  clusters: CacheClusters,
+): string[] | undefined {
+  if (!cache) {
+    return undefined;
+  }
+  const prop = `cache of ${route.method} ${route.path}`;
+  if (!['GET', 'HEAD'].includes(route.method) && !cache.allowNonReadMethod) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      route.method,
+      'Only GET and HEAD routes are cached unless the route sets cache.allowNonReadMethod: true.',
+    );
+  }
+  if (!clusters.any) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      `stages ${clusters.stageNames.join(', ')} without a cache cluster`,
+      'No stage has a cache cluster; set `caching` on the API or on a stage.',
+    );
+  }
+  if (cache.ttl) {
+    checkCacheTtl(scope, `${prop}.ttl`, cache.ttl);
+  }
+  const keys = new Set(route.pathVariables.map((v) => `method.request.path.${v}`));
+  for (const parameter of cache.keyParameters ?? []) {
+    if (!METHOD_PARAMETER.test(parameter)) {
+      throw new PresetValidationError(
+        scope,
+        `${prop}.keyParameters`,
+        parameter,
+        "A cache key is a method request parameter such as 'method.request.querystring.page' or 'method.request.header.Accept-Language'.",
+      );
+    }
+    if (parameter.startsWith('method.request.path.') && !keys.has(parameter)) {
+      throw new PresetValidationError(
+        scope,
+        `${prop}.keyParameters`,
+        parameter,
+        `The route's path variables are ${route.pathVariables.map((v) => `{${v}}`).join(', ') || 'none'}.`,
+      );
+    }
+    if (!parameter.startsWith('method.request.path.') && route.requestParameters?.[parameter] === undefined) {
+      // A key the route does not declare is most likely a typo, and would key on a value never sent.
+      throw new PresetValidationError(
+        scope,
+        `${prop}.keyParameters`,
+        parameter,
+        `A cache key must be a parameter of the route: declare it in requestParameters, e.g. { '${parameter}': false }.`,
+      );
+    }
+    keys.add(parameter);
+  }
+  if (!cache.shared && route.authorization.kind !== AuthorizationKind.NONE) {
+    for (const identity of callerCacheKeys(scope, route.authorization, prop)) {
+      keys.add(identity);
+    }
+  }
+  return [...keys];
+}
+
+/** The request values that identify the caller of an authorized route; throws when there are none. */
+function callerCacheKeys(scope: IConstruct, auth: AuthorizationConfig, prop: string): string[] {
+  if (auth.kind === AuthorizationKind.IAM) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      'IAM authorization',
+      "API Gateway cannot key a cache by IAM caller, so one caller could receive another caller's response. Set cache.shared: true if the responses are the same for every caller, or do not cache the route.",
+    );
+  }
+  const sources = (auth.identitySources ?? []).filter((s) => s.startsWith('method.request.'));
+  if (sources.length === 0) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      auth.identitySources,
+      'The authorizer has no header or query-string identity source to key the cache by caller. Add one, or set cache.shared: true if the responses are the same for every caller.',
+    );
+  }
+  return sources;
 }

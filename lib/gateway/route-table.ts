@@ -163,11 +163,3 @@ export class RouteTable<T> {
 function routeId(key: RouteKey): string {
   return `${key.method} ${key.path}`;
 }
-
-/**
- * The `ResourcePath` of a stage method setting: API Gateway escapes each '/' of the path as '~1'.
- */
-export function methodSettingResourcePath(path: string): string {
-  // The root resource is written as a lone '/' (CloudFormation MethodSetting reference).
-  return path === '/' ? '/' : `/${path.replace(/\//g, '~1')}`;
-}

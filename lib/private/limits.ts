@@ -11,6 +11,9 @@ import { PresetValidationError } from './errors';
 /** HTTP methods API Gateway accepts on a method; ANY stands for all of them. */
 export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'ANY'];
 
+/** Where API Gateway method request parameters live (PutMethod accepts no other location). */
+export const METHOD_PARAMETER = /^method\.request\.(path|querystring|header)\.[^.\s]+$/;
+
 export const STAGE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 export const STAGE_VARIABLE_NAME_PATTERN = /^[A-Za-z0-9_]{1,64}$/;
 export const STAGE_VARIABLE_VALUE_PATTERN = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;

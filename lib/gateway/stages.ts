@@ -1,0 +1,223 @@
+import { Annotations, Duration, Lazy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { Construct } from 'constructs';
+import { accessLogFormat } from '../features/access-logs';
+import { CacheSize } from '../features/caching';
+import { ThrottlingOptions } from '../features/throttling';
+import * as defaults from '../private/defaults';
+import { PresetValidationError } from '../private/errors';
+import * as limits from '../private/limits';
+import { HTTP_METHODS } from '../private/limits';
+import { RestApiPresetProps, StageOptions } from './options';
+import { RouteKey } from './route-table';
+
+/** A stage's settings once the API-wide values and the defaults are applied. */
+export interface ResolvedStage {
+  readonly options: StageOptions;
+  readonly throttling: ThrottlingOptions;
+  readonly cache?: { readonly size: CacheSize; readonly ttl: Duration; readonly encrypted: boolean };
+  readonly loggingLevel: apigw.MethodLoggingLevel;
+  readonly dataTrace: boolean;
+  readonly tracing: boolean;
+}
+
+/** What a stage needs to know of a route to give it its own method settings. */
+export interface StageRoute {
+  readonly key: RouteKey;
+  readonly throttling?: ThrottlingOptions;
+  readonly cacheTtl?: Duration;
+  /** Whether the route asked for caching (it is cached in the stages that have a cache cluster). */
+  readonly cached: boolean;
+}
+
+/**
+ * Checks the stages and applies, per stage: its own value > the API's value > the default. Leaves the
+ * warnings of a stage that turns a protection off.
+ */
+export function resolveStages(scope: Construct, props: RestApiPresetProps): ResolvedStage[] {
+  const stages = props.stages ?? [{ stageName: defaults.defaultStageName() }];
+  if (stages.length === 0 || stages.length > limits.MAX_STAGES_PER_API) {
+    throw new PresetValidationError(
+      scope,
+      'stages',
+      `${stages.length} stages`,
+      `An API has 1 to ${limits.MAX_STAGES_PER_API} stages (API Gateway's default quota).`,
+    );
+  }
+  const names = new Set<string>();
+  return stages.map((stage, index) => {
+    const prop = `stages[${index}]`;
+    limits.checkStageName(scope, `${prop}.stageName`, stage.stageName);
+    if (names.has(stage.stageName)) {
+      throw new PresetValidationError(
+        scope,
+        `${prop}.stageName`,
+        stage.stageName,
+        'Stage names must be unique.',
+      );
+    }
+    names.add(stage.stageName);
+    if (stage.variables) {
+      limits.checkStageVariables(scope, `${prop}.variables`, stage.variables);
+    }
+    const throttling = stage.throttling ?? props.throttling ?? defaults.defaultThrottling();
+    limits.checkThrottling(scope, stage.throttling ? `${prop}.throttling` : 'throttling', throttling);
+
+    const caching = stage.caching ?? props.caching;
+    let cache: ResolvedStage['cache'];
+    if (caching) {
+      const cacheDefaults = defaults.defaultCache();
+      const ttl = caching.ttl ?? cacheDefaults.ttl;
+      limits.checkCacheTtl(scope, stage.caching ? `${prop}.caching.ttl` : 'caching.ttl', ttl);
+      cache = {
+        size: caching.size ?? CacheSize.GB_0_5,
+        ttl,
+        encrypted: caching.encrypted ?? cacheDefaults.encrypted,
+      };
+    }
+
+    const loggingDefaults = defaults.defaultExecutionLogging();
+    const loggingLevel =
+      stage.executionLogging?.level ?? props.executionLogging?.level ?? loggingDefaults.level;
+    const dataTrace =
+      stage.executionLogging?.dataTrace ?? props.executionLogging?.dataTrace ?? loggingDefaults.dataTrace;
+    const tracing = stage.tracing ?? props.tracing ?? defaults.defaultTracingEnabled();
+    warnAboutTurnedOffProtections(scope, stage.stageName, { loggingLevel, dataTrace, tracing });
+    return { options: stage, throttling, cache, loggingLevel, dataTrace, tracing };
+  });
+}
+
+function warnAboutTurnedOffProtections(
+  scope: Construct,
+  stageName: string,
+  stage: Pick<ResolvedStage, 'loggingLevel' | 'dataTrace' | 'tracing'>,
+): void {
+  if (stage.dataTrace) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-apigateway-presets:data-trace',
+      `Stage '${stageName}' logs full request and response data, which may include secrets and personal data.`,
+    );
+  }
+  if (stage.loggingLevel === apigw.MethodLoggingLevel.OFF) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-apigateway-presets:execution-logging-off',
+      `Stage '${stageName}' has execution logging turned off; failed requests leave no trace beyond the access log.`,
+    );
+  }
+  if (!stage.tracing) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-apigateway-presets:tracing-off',
+      `Stage '${stageName}' has X-Ray tracing turned off.`,
+    );
+  }
+}
+
+/** What every stage of an API shares. */
+export interface StageContext {
+  readonly deployment: apigw.Deployment;
+  readonly accessLogDestination: apigw.IAccessLogDestination;
+  /** The API's routes, read when the stage is rendered. */
+  readonly routes: () => readonly StageRoute[];
+  /** Whether the API answers OPTIONS itself on every route path (CORS preflight). */
+  readonly preflight: boolean;
+}
+
+/** Creates scope/Stage.<name>, serving the API's deployment with the resolved settings. */
+export function createStage(scope: Construct, resolved: ResolvedStage, context: StageContext): apigw.Stage {
+  const { options, cache } = resolved;
+  const stage = new apigw.Stage(scope, `Stage.${options.stageName}`, {
+    deployment: context.deployment,
+    stageName: options.stageName,
+    description: options.description,
+    tracingEnabled: resolved.tracing,
+    cacheClusterEnabled: cache !== undefined,
+    cacheClusterSize: cache?.size.gigabytes,
+    accessLogDestination: context.accessLogDestination,
+    accessLogFormat: accessLogFormat(),
+    variables: options.variables,
+  });
+  // Rendered once, from the finished route table, whenever the template is resolved.
+  (stage.node.defaultChild as apigw.CfnStage).methodSettings = Lazy.any({
+    produce: () => methodSettings(resolved, context.routes(), context.preflight),
+  });
+  return stage;
+}
+
+/**
+ * The stage's method settings: the stage-wide entry, then one per method of each route that overrides
+ * the stage's throttling or caching. An ANY route's entries name each method it really serves, so they
+ * can never apply to a sibling route of the same path that has its own authorization.
+ */
+export function methodSettings(
+  stage: ResolvedStage,
+  routes: readonly StageRoute[],
+  preflight: boolean,
+): apigw.CfnStage.MethodSettingProperty[] {
+  const settings = [methodSetting(stage, '*', '/*', stage.throttling)];
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const { key } of routes) {
+    const methods = methodsByPath.get(key.path) ?? new Set<string>();
+    methods.add(key.method);
+    methodsByPath.set(key.path, methods);
+  }
+  for (const route of routes) {
+    const cached = route.cached && stage.cache !== undefined;
+    if (!cached && !route.throttling) {
+      continue;
+    }
+    for (const httpMethod of methodsServedBy(route.key, methodsByPath.get(route.key.path)!, preflight)) {
+      settings.push(
+        methodSetting(
+          stage,
+          httpMethod,
+          methodSettingResourcePath(route.key.path),
+          route.throttling ?? stage.throttling,
+          cached ? (route.cacheTtl ?? stage.cache!.ttl) : undefined,
+        ),
+      );
+    }
+  }
+  return settings;
+}
+
+/** The methods a route answers: an ANY route answers those its path has no own route (or preflight) for. */
+function methodsServedBy(key: RouteKey, methodsOfPath: ReadonlySet<string>, preflight: boolean): string[] {
+  if (key.method !== 'ANY') {
+    return [key.method];
+  }
+  return HTTP_METHODS.filter((m) => m !== 'ANY' && !methodsOfPath.has(m) && !(preflight && m === 'OPTIONS'));
+}
+
+/** A complete method setting: API Gateway does not inherit stage-wide values into a per-method entry. */
+function methodSetting(
+  stage: ResolvedStage,
+  httpMethod: string,
+  resourcePath: string,
+  throttling: ThrottlingOptions,
+  cacheTtl?: Duration,
+): apigw.CfnStage.MethodSettingProperty {
+  return {
+    httpMethod,
+    resourcePath,
+    loggingLevel: stage.loggingLevel,
+    dataTraceEnabled: stage.dataTrace,
+    metricsEnabled: false,
+    throttlingRateLimit: throttling.rateLimit,
+    throttlingBurstLimit: throttling.burstLimit,
+    cachingEnabled: cacheTtl !== undefined,
+    ...(stage.cache
+      ? {
+          cacheDataEncrypted: stage.cache.encrypted,
+          cacheTtlInSeconds: (cacheTtl ?? stage.cache.ttl).toSeconds(),
+        }
+      : {}),
+  };
+}
+
+/**
+ * The `ResourcePath` of a stage method setting: API Gateway escapes each '/' of the path as '~1'.
+ */
+export function methodSettingResourcePath(path: string): string {
+  // The root resource is written as a lone '/' (CloudFormation MethodSetting reference).
+  return path === '/' ? '/' : `/${path.replace(/\//g, '~1')}`;
+}

@@ -1,0 +1,37 @@
+import { Names } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/**
+ * The Lambda invoke permissions of one API: one per function, covering every stage, method and path of
+ * this API, however many routes use the function. aws-cdk-lib gives two per method, which fills the
+ * function's 20 KB policy and the stack's 500 resources long before API Gateway's own limits.
+ */
+export class InvokePermissions {
+  private readonly granted = new Set<string>();
+
+  /**
+   * @param scope the preset: permissions live with the API, not with the function
+   * @param api the API allowed to invoke
+   */
+  constructor(
+    private readonly scope: Construct,
+    private readonly api: apigw.RestApi,
+  ) {}
+
+  /** Lets this API invoke the function; a second call for the same function does nothing. */
+  public allow(fn: lambda.IFunction): void {
+    const id = `Invoke${Names.nodeUniqueId(fn.node)}`;
+    if (this.granted.has(id)) {
+      return;
+    }
+    this.granted.add(id);
+    fn.addPermission(id, {
+      scope: this.scope,
+      principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
+      sourceArn: this.api.arnForExecuteApi('*', '/*', '*'),
+    });
+  }
+}
