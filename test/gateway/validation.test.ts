@@ -444,6 +444,49 @@ describe('authorization', () => {
     );
   });
 
+  test("fails in the constructor when the API's Cognito authorization has no user pools, before any route", () => {
+    expectInvalid(
+      () => api({ authorization: ApiAuthorization.cognito({ userPools: [] }) }),
+      'authorization.userPools',
+      '[]',
+      'Give at least one user pool.',
+    );
+  });
+
+  test("fails in the constructor when the API's authorizer caches results for 2 hours, before any route", () => {
+    const stack = new Stack(new App(), 'Stack');
+    const handler = new lambda.Function(stack, 'Authorizer', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+    });
+    const authorization = ApiAuthorization.lambdaToken(handler, { resultsCacheTtl: Duration.hours(2) });
+    expectInvalid(
+      () => new EdgeApi(stack, 'Api', { authorization }),
+      'authorization.resultsCacheTtl',
+      '"2 hours"',
+      'Authorizer results are cached for a whole number of seconds from 0 to 3600.',
+    );
+  });
+
+  test("fails in the constructor when the API's request authorizer has a bad identity source", () => {
+    const stack = new Stack(new App(), 'Stack');
+    const handler = new lambda.Function(stack, 'Authorizer', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+    });
+    const authorization = ApiAuthorization.lambdaRequest(handler, {
+      identitySources: ['header.Authorization'],
+    });
+    expectInvalid(
+      () => new EdgeApi(stack, 'Api', { authorization }),
+      'authorization.identitySources',
+      '"header.Authorization"',
+      "Identity sources are 'method.request.header.NAME'",
+    );
+  });
+
   test("fails when an authorizer's results cache TTL is over 3600 seconds", () => {
     const a = api();
     const authorization = ApiAuthorization.lambdaToken(fn(a), { resultsCacheTtl: Duration.seconds(3601) });
