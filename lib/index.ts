@@ -17,3 +17,4 @@ export {
   RouteIntegration,
 } from './integrations/route-integration';
 export * from './presets/edge-api';
+export { PresetErrors } from './errors';

@@ -84,46 +84,55 @@ export class AccessLogs {
 }
 
 /**
+ * Variables API Gateway writes already quoted and escaped as a JSON string: placed without quotes, a
+ * quote or backslash in the message cannot break the line's JSON.
+ */
+const QUOTED_VARIABLES = new Set(['$context.error.messageString']);
+
+/**
  * The JSON access-log line: request identity, caller, outcome, latencies, and the error fields of
  * WAF, the authorizer and the integration, so a failed request explains itself.
  */
 export function accessLogFormat(): apigw.AccessLogFormat {
-  return apigw.AccessLogFormat.custom(
-    JSON.stringify({
-      requestId: '$context.requestId',
-      extendedRequestId: '$context.extendedRequestId',
-      requestTime: '$context.requestTime',
-      requestTimeEpoch: '$context.requestTimeEpoch',
-      apiId: '$context.apiId',
-      stage: '$context.stage',
-      domainName: '$context.domainName',
-      httpMethod: '$context.httpMethod',
-      resourcePath: '$context.resourcePath',
-      path: '$context.path',
-      protocol: '$context.protocol',
-      ip: '$context.identity.sourceIp',
-      userAgent: '$context.identity.userAgent',
-      caller: '$context.identity.caller',
-      user: '$context.identity.user',
-      accountId: '$context.identity.accountId',
-      principalId: '$context.authorizer.principalId',
-      status: '$context.status',
-      responseLength: '$context.responseLength',
-      responseLatency: '$context.responseLatency',
-      integrationLatency: '$context.integrationLatency',
-      integrationStatus: '$context.integrationStatus',
-      integrationError: '$context.integration.error',
-      integrationErrorMessage: '$context.integrationErrorMessage',
-      errorMessage: '$context.error.message',
-      errorResponseType: '$context.error.responseType',
-      authorizerStatus: '$context.authorizer.status',
-      authorizerLatency: '$context.authorizer.latency',
-      authorizerError: '$context.authorizer.error',
-      wafStatus: '$context.waf.status',
-      wafError: '$context.waf.error',
-      wafResponseCode: '$context.wafResponseCode',
-      webAclArn: '$context.webaclArn',
-      xrayTraceId: '$context.xrayTraceId',
-    }),
+  const fields: Record<string, string> = {
+    requestId: '$context.requestId',
+    extendedRequestId: '$context.extendedRequestId',
+    requestTime: '$context.requestTime',
+    requestTimeEpoch: '$context.requestTimeEpoch',
+    apiId: '$context.apiId',
+    stage: '$context.stage',
+    domainName: '$context.domainName',
+    httpMethod: '$context.httpMethod',
+    resourcePath: '$context.resourcePath',
+    path: '$context.path',
+    protocol: '$context.protocol',
+    ip: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    caller: '$context.identity.caller',
+    user: '$context.identity.user',
+    accountId: '$context.identity.accountId',
+    principalId: '$context.authorizer.principalId',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationError: '$context.integration.error',
+    integrationErrorMessage: '$context.integrationErrorMessage',
+    errorMessage: '$context.error.messageString',
+    errorResponseType: '$context.error.responseType',
+    authorizerStatus: '$context.authorizer.status',
+    authorizerLatency: '$context.authorizer.latency',
+    authorizerError: '$context.authorizer.error',
+    wafStatus: '$context.waf.status',
+    wafError: '$context.waf.error',
+    wafResponseCode: '$context.wafResponseCode',
+    webAclArn: '$context.webaclArn',
+    xrayTraceId: '$context.xrayTraceId',
+  };
+  const members = Object.entries(fields).map(
+    ([name, variable]) =>
+      `${JSON.stringify(name)}:${QUOTED_VARIABLES.has(variable) ? variable : JSON.stringify(variable)}`,
   );
+  return apigw.AccessLogFormat.custom(`{${members.join(',')}}`);
 }

@@ -154,6 +154,13 @@ export interface RestApiPresetProps {
    * @default true
    */
   readonly tracing?: boolean;
+
+  /**
+   * Whether the stack outputs each stage's invoke URL (a `CfnOutput` with the id `Url.<stageName>`
+   * under the preset, without an export name).
+   * @default true
+   */
+  readonly urlOutputs?: boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Names } from 'aws-cdk-lib';
+import { CfnOutput, Names } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -163,6 +163,14 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     });
     // The RestApi's own url/urlForPath (escape hatch users) then point at the first stage.
     this.api.deploymentStage = this.stages[0];
+    if (props.urlOutputs !== false) {
+      this.resolvedStages.forEach(({ options: { stageName } }, index) => {
+        new CfnOutput(this, `Url.${stageName}`, {
+          value: this.stages[index].urlForPath(),
+          description: `Invoke URL of the ${stageName} stage of ${this.node.path}`,
+        });
+      });
+    }
 
     this.node.addValidation({
       validate: () =>

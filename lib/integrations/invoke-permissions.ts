@@ -1,4 +1,4 @@
-import { Names } from 'aws-cdk-lib';
+import { Names, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -32,6 +32,8 @@ export class InvokePermissions {
       scope: this.scope,
       principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       sourceArn: this.api.arnForExecuteApi('*', '/*', '*'),
+      // The account as well as the ARN: confused-deputy protection (AWS Control Tower CT.LAMBDA.PR.2).
+      sourceAccount: Stack.of(this.scope).account,
     });
   }
 }

@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -18,6 +18,18 @@ function resourcesOfType(
   type: string,
 ): Array<{ id: string; props: Record<string, unknown> }> {
   return Object.entries(template.findResources(type)).map(([id, r]) => ({ id, props: r.Properties ?? {} }));
+}
+
+/**
+ * An access-log line as API Gateway writes it from `format`: `$context.error.messageString` is the
+ * message as a quoted, escaped JSON string; every other variable is its value as is.
+ */
+function renderAccessLogLine(format: string, valueOf: (variable: string) => string): string {
+  return format.replace(/\$context\.[A-Za-z.]+/g, (variable) =>
+    variable === '$context.error.messageString'
+      ? JSON.stringify(valueOf('$context.error.message'))
+      : valueOf(variable),
+  );
 }
 
 // One app for the default-posture assertions: synthesis is the slow part.
@@ -46,7 +58,8 @@ describe('EdgeApi defaults', () => {
     const [deployment] = resourcesOfType(template, 'AWS::ApiGateway::Deployment');
     expect(stage.props.DeploymentId).toEqual({ Ref: deployment.id });
     const accessLog = stage.props.AccessLogSetting as { Format: string; DestinationArn: unknown };
-    const format = JSON.parse(accessLog.Format);
+    // Each field names the variable API Gateway writes there.
+    const format = JSON.parse(renderAccessLogLine(accessLog.Format, (variable) => variable));
     expect(format).toMatchObject({
       requestId: '$context.requestId',
       extendedRequestId: '$context.extendedRequestId',
@@ -58,10 +71,21 @@ describe('EdgeApi defaults', () => {
       wafError: '$context.waf.error',
       authorizerError: '$context.authorizer.error',
       integrationErrorMessage: '$context.integrationErrorMessage',
+      errorMessage: '$context.error.message',
     });
     expect(accessLog.DestinationArn).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/^ApiAccessLogs/), 'Arn'],
     });
+  });
+
+  test('writes valid JSON when an error message holds quotes, backslashes and a newline', () => {
+    const [stage] = resourcesOfType(template, 'AWS::ApiGateway::Stage');
+    const { Format } = stage.props.AccessLogSetting as { Format: string };
+    const message = 'Invalid request body: "name" must match "^[a-z]+\\\\d"\nline two';
+    const line = renderAccessLogLine(Format, (variable) =>
+      variable === '$context.error.message' ? message : variable.replace('$context.', 'value-of-'),
+    );
+    expect(JSON.parse(line)).toMatchObject({ errorMessage: message, requestId: 'value-of-requestId' });
   });
 
   test('sets explicit stage-wide throttling, ERROR execution logs and no data trace', () => {
@@ -124,6 +148,8 @@ describe('EdgeApi defaults', () => {
     expect(permissions[0].props).toMatchObject({
       Action: 'lambda:InvokeFunction',
       Principal: 'apigateway.amazonaws.com',
+      // Confused-deputy protection: only this account's API, not a same-named one elsewhere.
+      SourceAccount: { Ref: 'AWS::AccountId' },
     });
     expect(JSON.stringify(permissions[0].props.SourceArn)).toContain('/*/*/*');
   });
@@ -159,6 +185,35 @@ describe('EdgeApi defaults', () => {
 
 describe('EdgeApi options', () => {
   // Each test synthesizes its own app: an app cannot change after synthesis.
+
+  test('outputs the invoke URL of every stage, with ids derived from the stage names', () => {
+    const stack = new Stack(new App(), 'Outputs');
+    const api = new EdgeApi(stack, 'Api', { stages: [{ stageName: 'dev' }, { stageName: 'prod' }] });
+    api.addRoute('GET', '/items', RouteIntegration.mock());
+    const outputs = Template.fromStack(stack).toJSON().Outputs as Record<string, { Value: unknown }>;
+    const ids = Object.keys(outputs);
+    expect(ids).toEqual([
+      expect.stringMatching(/^ApiUrldev[0-9A-F]{8}$/),
+      expect.stringMatching(/^ApiUrlprod[0-9A-F]{8}$/),
+    ]);
+    for (const [id, stageName] of [
+      [ids[0], 'dev'],
+      [ids[1], 'prod'],
+    ]) {
+      const value = JSON.stringify(outputs[id].Value);
+      expect(value).toContain('.execute-api.');
+      expect(value).toContain(
+        `Ref":"${stack.getLogicalId(api.stage(stageName).node.defaultChild as CfnElement)}"`,
+      );
+    }
+  });
+
+  test('outputs no URL with urlOutputs: false', () => {
+    const stack = new Stack(new App(), 'NoOutputs');
+    const api = new EdgeApi(stack, 'Api', { urlOutputs: false });
+    api.addRoute('GET', '/items', RouteIntegration.mock());
+    expect(Template.fromStack(stack).toJSON().Outputs).toBeUndefined();
+  });
 
   test('applies stage overrides on top of API-wide defaults', () => {
     const stack = new Stack(new App(), 'Stages');
