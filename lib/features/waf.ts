@@ -47,8 +47,50 @@ const RATE_LIMIT_MAX = 2_000_000_000;
 
 const RATE_LIMIT_RULE_NAME = 'RateLimitPerIp';
 const COMMON_RULE_SET = 'AWSManagedRulesCommonRuleSet';
-// WAF rule names: 1-128 letters, digits, hyphens and underscores.
-const RULE_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * Every rule of the AWS managed core rule set (AWSManagedRulesCommonRuleSet), spelled as AWS WAF
+ * matches them: case-sensitively. WAF silently ignores a rule action override whose name is not a
+ * rule of the group, so a name that is not here would leave that rule blocking while our warning
+ * says it only counts: waf.countOnlyCommonRules accepts these names and nothing else.
+ *
+ * Source: AWS WAF Developer Guide, "Core rule set (CRS) managed rule group"
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-baseline.html#aws-managed-rule-groups-baseline-crs),
+ * whose table describes the group's latest static version. The newest entry for the group in the
+ * guide's changelog (https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-changelog.html)
+ * when this list was taken is static Version_1.19 (2025-08-14), which changed XSS signatures, not rule
+ * names. Cross-checked against the DescribeManagedRuleGroup output in the AWS CLI's example
+ * (https://github.com/aws/aws-cli/blob/develop/awscli/examples/wafv2/describe-managed-rule-group.rst):
+ * the same 22 names.
+ *
+ * The web ACL does not pin a version, so WAF uses the group's default version, and AWS can add rules
+ * in a new version. A rule missing here then fails synth; add it from the guide or from
+ * `aws wafv2 describe-managed-rule-group --vendor-name AWS --name AWSManagedRulesCommonRuleSet --scope REGIONAL`.
+ */
+export const COMMON_RULE_SET_RULES: readonly string[] = [
+  'NoUserAgent_HEADER',
+  'UserAgent_BadBots_HEADER',
+  'SizeRestrictions_QUERYSTRING',
+  'SizeRestrictions_Cookie_HEADER',
+  'SizeRestrictions_BODY',
+  'SizeRestrictions_URIPATH',
+  'EC2MetaDataSSRF_BODY',
+  'EC2MetaDataSSRF_COOKIE',
+  'EC2MetaDataSSRF_URIPATH',
+  'EC2MetaDataSSRF_QUERYARGUMENTS',
+  'GenericLFI_QUERYARGUMENTS',
+  'GenericLFI_URIPATH',
+  'GenericLFI_BODY',
+  'RestrictedExtensions_URIPATH',
+  'RestrictedExtensions_QUERYARGUMENTS',
+  'GenericRFI_QUERYARGUMENTS',
+  'GenericRFI_BODY',
+  'GenericRFI_URIPATH',
+  'CrossSiteScripting_COOKIE',
+  'CrossSiteScripting_QUERYARGUMENTS',
+  'CrossSiteScripting_BODY',
+  'CrossSiteScripting_URIPATH',
+];
 
 /**
  * Creates scope/WebAcl (a wafv2.CfnWebACL) or, when options.enabled === false, adds the warning and
@@ -166,16 +208,73 @@ function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigPropert
 }
 
 function validateCountOnlyRules(scope: Construct, names: string[]): void {
+  const prop = 'waf.countOnlyCommonRules';
   const seen = new Set<string>();
   for (const name of names) {
-    if (!RULE_NAME.test(name) || seen.has(name)) {
+    if (Token.isUnresolved(name)) {
       throw new PresetValidationError(
         scope,
-        'waf.countOnlyCommonRules',
+        prop,
+        name,
+        `Must be a literal rule name: AWS WAF ignores an override whose name is not a rule of ${COMMON_RULE_SET}, ` +
+          'so every name is checked at synth and cannot be a value known only at deploy time.',
+      );
+    }
+    if (!COMMON_RULE_SET_RULES.includes(name)) {
+      throw new PresetValidationError(scope, prop, name, unknownRuleMessage(name));
+    }
+    if (seen.has(name)) {
+      throw new PresetValidationError(
+        scope,
+        prop,
         name,
         'List each rule of the core rule set once, by its name, e.g. SizeRestrictions_BODY.',
       );
     }
     seen.add(name);
   }
+}
+
+/** What to say about a name that is not a rule of the core rule set, with a suggestion when one is close. */
+function unknownRuleMessage(name: string): string {
+  const sameButCase = COMMON_RULE_SET_RULES.find((rule) => rule.toLowerCase() === name.toLowerCase());
+  const hint = sameButCase
+    ? ` Rule names are case-sensitive: did you mean ${sameButCase}?`
+    : didYouMean(closestRules(name));
+  return (
+    `Not a rule of ${COMMON_RULE_SET}, and AWS WAF silently ignores an override it cannot match, so the rule ` +
+    `would keep blocking.${hint} The rules are: ${COMMON_RULE_SET_RULES.join(', ')}.`
+  );
+}
+
+function didYouMean(candidates: string[]): string {
+  return candidates.length > 0 ? ` Did you mean ${candidates.join(' or ')}?` : '';
+}
+
+/**
+ * The rules nearest to `name` by edit distance (ignoring case), if the nearest is close enough to be a
+ * typo: at most 2 edits, or a third of the name's length for longer names.
+ */
+function closestRules(name: string): string[] {
+  const maxDistance = Math.max(2, Math.floor(name.length / 3));
+  const distances = COMMON_RULE_SET_RULES.map((rule) => ({
+    rule,
+    distance: editDistance(name.toLowerCase(), rule.toLowerCase()),
+  }));
+  const nearest = Math.min(...distances.map((d) => d.distance));
+  return nearest > maxDistance ? [] : distances.filter((d) => d.distance === nearest).map((d) => d.rule);
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions of one character each cost 1. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { createWebAcl } from '../../lib/features/waf';
+import { COMMON_RULE_SET_RULES, createWebAcl } from '../../lib/features/waf';
 import { build, Fixture } from '../support/waf-fixture';
 import { defaultWafManagedRuleGroups, defaultWafRateLimit } from '../../lib/private/defaults';
 import { PresetValidationError } from '../../lib/private/errors';
@@ -198,17 +198,49 @@ describe('createWebAcl', () => {
   });
 
   describe('countOnlyCommonRules', () => {
+    /*
+     * The rule table of AWSManagedRulesCommonRuleSet in the AWS WAF Developer Guide, "Core rule set (CRS)
+     * managed rule group", typed out here on purpose: the library's constant must match it name for name.
+     */
+    const GUIDE_RULES = [
+      'NoUserAgent_HEADER',
+      'UserAgent_BadBots_HEADER',
+      'SizeRestrictions_QUERYSTRING',
+      'SizeRestrictions_Cookie_HEADER',
+      'SizeRestrictions_BODY',
+      'SizeRestrictions_URIPATH',
+      'EC2MetaDataSSRF_BODY',
+      'EC2MetaDataSSRF_COOKIE',
+      'EC2MetaDataSSRF_URIPATH',
+      'EC2MetaDataSSRF_QUERYARGUMENTS',
+      'GenericLFI_QUERYARGUMENTS',
+      'GenericLFI_URIPATH',
+      'GenericLFI_BODY',
+      'RestrictedExtensions_URIPATH',
+      'RestrictedExtensions_QUERYARGUMENTS',
+      'GenericRFI_QUERYARGUMENTS',
+      'GenericRFI_BODY',
+      'GenericRFI_URIPATH',
+      'CrossSiteScripting_COOKIE',
+      'CrossSiteScripting_QUERYARGUMENTS',
+      'CrossSiteScripting_BODY',
+      'CrossSiteScripting_URIPATH',
+    ];
+    const NOT_A_RULE =
+      'Not a rule of AWSManagedRulesCommonRuleSet, and AWS WAF silently ignores an override it cannot match, ' +
+      'so the rule would keep blocking.';
+    const THE_RULES = `The rules are: ${GUIDE_RULES.join(', ')}.`;
+
     const commonRuleSet = (template: Template): RuleJson =>
       onlyWebAcl(template).Properties.Rules.find(
         (r) => r.Statement.ManagedRuleGroupStatement?.Name === 'AWSManagedRulesCommonRuleSet',
       ) as RuleJson;
+    const overrides = (template: Template): unknown =>
+      (commonRuleSet(template).Statement.ManagedRuleGroupStatement as { RuleActionOverrides?: unknown })
+        .RuleActionOverrides;
 
     test('by default no rule of the core rule set is overridden', () => {
-      const statement = commonRuleSet(Template.fromStack(build().stack)).Statement
-        .ManagedRuleGroupStatement as {
-        RuleActionOverrides?: unknown;
-      };
-      expect(statement.RuleActionOverrides).toBeUndefined();
+      expect(overrides(Template.fromStack(build().stack))).toBeUndefined();
     });
 
     test('overrides the listed rules to count, only in the core rule set, and warns', () => {
@@ -238,14 +270,101 @@ describe('createWebAcl', () => {
       );
     });
 
+    test('renders exactly the names given, in their order, each as one count override', () => {
+      // GIVEN
+      const names = ['GenericLFI_BODY', 'SizeRestrictions_BODY', 'CrossSiteScripting_BODY'];
+
+      // WHEN
+      const template = Template.fromStack(build({ countOnlyCommonRules: names }).stack);
+
+      // THEN
+      expect(overrides(template)).toEqual([
+        { Name: 'GenericLFI_BODY', ActionToUse: { Count: {} } },
+        { Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } },
+        { Name: 'CrossSiteScripting_BODY', ActionToUse: { Count: {} } },
+      ]);
+    });
+
+    test('knows exactly the rules of the guide, in its order', () => {
+      expect(COMMON_RULE_SET_RULES).toEqual(GUIDE_RULES);
+      expect(new Set(COMMON_RULE_SET_RULES).size).toBe(22);
+    });
+
+    test.each(GUIDE_RULES)('accepts the core rule set rule %s and overrides it to count', (name) => {
+      const template = Template.fromStack(build({ countOnlyCommonRules: [name] }).stack);
+      expect(overrides(template)).toEqual([{ Name: name, ActionToUse: { Count: {} } }]);
+    });
+
+    test('accepts every rule of the core rule set at once', () => {
+      const template = Template.fromStack(build({ countOnlyCommonRules: [...GUIDE_RULES] }).stack);
+      expect(overrides(template)).toEqual(GUIDE_RULES.map((Name) => ({ Name, ActionToUse: { Count: {} } })));
+    });
+
     test.each([
-      ['a malformed name', ['Size Restrictions'], 'Size Restrictions'],
-      ['a name listed twice', ['SizeRestrictions_BODY', 'SizeRestrictions_BODY'], 'SizeRestrictions_BODY'],
-    ])('fails when it has %s', (_case, names, bad) => {
+      ['an unknown name', ['NotARule'], 'NotARule', ''],
+      ['a malformed name', ['Size Restrictions'], 'Size Restrictions', ''],
+      ['a rule of another managed group', ['Log4JRCE_BODY'], 'Log4JRCE_BODY', ''],
+      [
+        'a name that differs from a rule only in case',
+        ['SizeRestrictions_Body'],
+        'SizeRestrictions_Body',
+        ' Rule names are case-sensitive: did you mean SizeRestrictions_BODY?',
+      ],
+      [
+        'a lower-case name',
+        ['noUserAgent_header'],
+        'noUserAgent_header',
+        ' Rule names are case-sensitive: did you mean NoUserAgent_HEADER?',
+      ],
+      [
+        'a misspelled name',
+        ['SizeRestriction_BODY'],
+        'SizeRestriction_BODY',
+        ' Did you mean SizeRestrictions_BODY?',
+      ],
+      [
+        'a misspelled name close to two rules',
+        ['GenericXFI_URIPATH'],
+        'GenericXFI_URIPATH',
+        ' Did you mean GenericLFI_URIPATH or GenericRFI_URIPATH?',
+      ],
+      [
+        'a good name followed by an unknown one',
+        ['SizeRestrictions_BODY', 'SizeRestrictions_BODYY'],
+        'SizeRestrictions_BODYY',
+        ' Did you mean SizeRestrictions_BODY?',
+      ],
+    ])('fails when it has %s', (_case, names, bad, hint) => {
       const act = () => build({ countOnlyCommonRules: names });
       expect(act).toThrow(PresetValidationError);
       expect(act).toThrow(
-        `[Test] Invalid waf.countOnlyCommonRules: "${bad}". List each rule of the core rule set once, by its name, e.g. SizeRestrictions_BODY.`,
+        `[Test] Invalid waf.countOnlyCommonRules: "${bad}". ${NOT_A_RULE}${hint} ${THE_RULES}`,
+      );
+    });
+
+    test('fails when it has a name listed twice', () => {
+      const act = () =>
+        build({
+          countOnlyCommonRules: ['SizeRestrictions_BODY', 'NoUserAgent_HEADER', 'SizeRestrictions_BODY'],
+        });
+      expect(act).toThrow(PresetValidationError);
+      expect(act).toThrow(
+        '[Test] Invalid waf.countOnlyCommonRules: "SizeRestrictions_BODY". List each rule of the core rule set once, by its name, e.g. SizeRestrictions_BODY.',
+      );
+    });
+
+    test('fails when a name is a token', () => {
+      // GIVEN
+      const stack = new Stack(new App(), 'Test');
+      const param = new CfnParameter(stack, 'Rule', { type: 'String' });
+
+      // WHEN
+      const act = () => createWebAcl(stack, { countOnlyCommonRules: [param.valueAsString] });
+
+      // THEN
+      expect(act).toThrow(PresetValidationError);
+      expect(act).toThrow(
+        /^\[Test\] Invalid waf\.countOnlyCommonRules: "\$\{Token\[[^\]]+\]\}"\. Must be a literal rule name: AWS WAF ignores an override whose name is not a rule of AWSManagedRulesCommonRuleSet, so every name is checked at synth and cannot be a value known only at deploy time\.$/,
       );
     });
   });
