@@ -501,8 +501,8 @@ function awsError(name: string, message: string, status?: number): FakeError {
 }
 
 const throttled = () => awsError('TooManyRequestsException', 'Too Many Requests', 429);
-const notPropagated = () =>
-  awsError('BadRequestException', 'The role ARN does not have required permissions set to API Gateway', 400);
+const badRequest = (message: string) => awsError('BadRequestException', message, 400);
+const notPropagated = () => badRequest('The role ARN does not have required permissions set to API Gateway');
 
 /**
  * Fake clients: `setting` is the account setting; `updates` are the outcomes of successive
@@ -743,6 +743,61 @@ describe('account CloudWatch role handler', () => {
     expect(f.response().Status).toBe('SUCCESS');
   });
 
+  // The wordings API Gateway uses while a new role has not propagated (see docs/ACCOUNT-LOGGING.md).
+  test.each([
+    ['the role-permissions error', 'The role ARN does not have required permissions set to API Gateway'],
+    [
+      'the role-permissions error, current wording',
+      'The role ARN does not have required permissions configured. Please grant trust permission for API ' +
+        'Gateway and add the required role policy.',
+    ],
+    [
+      'the CloudWatch Logs write error',
+      'API Gateway could not successfully write to CloudWatch Logs using the ARN specified',
+    ],
+    [
+      'the CloudWatch Logs write error with a suffix',
+      'API Gateway could not successfully write to CloudWatch Logs using the ARN specified. Rate exceeded.',
+    ],
+    [
+      'the CloudWatch Logs write error in other case and spacing',
+      'api gateway could not successfully write to CLOUDWATCH LOGS\n  using the ARN specified',
+    ],
+  ])('retries %s as a propagation delay, with growing delays', async (_label, message) => {
+    const f = fakes({ updates: [badRequest(message), badRequest(message), 'ok'] });
+    await handlerModule.makeHandler(f.deps)(create);
+    expect(f.sleeps).toEqual([2000, 4000]);
+    expect(f.calls.filter((c) => c.startsWith('updateAccount'))).toHaveLength(3);
+    expect(f.current()).toBe(OURS);
+    expect(f.response()).toMatchObject({ Status: 'SUCCESS', Data: { RoleArn: OURS } });
+  });
+
+  test('recognises a propagation error by its code and capitalised message fields too', async () => {
+    const message = 'API Gateway could not successfully write to CloudWatch Logs using the ARN specified';
+    const err = Object.assign(new Error(''), {
+      name: 'Error',
+      Code: 'BadRequestException',
+      Message: message,
+    });
+    const f = fakes({ updates: [err, 'ok'] });
+    await handlerModule.makeHandler(f.deps)(create);
+    expect(f.sleeps).toEqual([2000]);
+    expect(f.response().Status).toBe('SUCCESS');
+  });
+
+  test('gives up on a propagation error that outlasts the retry budget, naming it', async () => {
+    const message = 'API Gateway could not successfully write to CloudWatch Logs using the ARN specified';
+    const f = fakes({ updates: Array.from({ length: 50 }, () => badRequest(message)) });
+    await handlerModule.makeHandler(f.deps)(create);
+    expect(f.response()).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(
+        /^Gave up .*BadRequestException: API Gateway could not successfully write/,
+      ),
+    });
+    expect(f.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(handlerModule.RETRY_BUDGET_MS);
+  });
+
   test('adds jitter to the delays', async () => {
     const f = fakes({ updates: [throttled(), 'ok'] });
     await handlerModule.makeHandler({ ...f.deps, random: () => 0.5 })(create);
@@ -820,12 +875,26 @@ describe('account CloudWatch role handler', () => {
     expect(handlerModule.RETRY_BUDGET_MS + handlerModule.RESPONSE_RESERVE_MS).toBeLessThan(timeoutMs);
   });
 
-  test('does not retry other UpdateAccount errors', async () => {
-    const f = fakes({
-      updates: [awsError('BadRequestException', 'Invalid ARN specified in the request', 400)],
-    });
+  test.each([
+    ['a malformed ARN', badRequest('Invalid ARN specified in the request')],
+    ['a role ARN that is not well formed', badRequest('The role ARN is not well formed')],
+    ['a BadRequestException without a message', badRequest('')],
+    [
+      'the propagation wording under another error name',
+      awsError(
+        'AccessDeniedException',
+        'API Gateway could not successfully write to CloudWatch Logs using the ARN specified',
+        403,
+      ),
+    ],
+  ])('does not retry other UpdateAccount errors: %s', async (_label, err) => {
+    const f = fakes({ updates: [err] });
     await handlerModule.makeHandler(f.deps)(create);
-    expect(f.response().Reason).toMatch(/^UpdateAccount failed .*Invalid ARN specified/);
+    expect(f.response()).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(new RegExp(`^UpdateAccount failed for .*: ${err.name}`)),
+    });
+    expect(f.calls.filter((c) => c.startsWith('updateAccount'))).toHaveLength(1);
     expect(f.sleeps).toEqual([]);
   });
 

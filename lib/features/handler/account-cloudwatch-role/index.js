@@ -33,6 +33,17 @@ const RESPONSE_RETRY_DELAY_MS = 1000;
 const RESPONSE_TIMEOUT_MS = 10000;
 /** Time kept back from the Lambda timeout to answer FAILED if the work has not finished by then. */
 const RESPONSE_RESERVE_MS = 45000;
+/**
+ * Stable parts of the UpdateAccount errors that mean API Gateway cannot use the role yet, which right
+ * after the role is created is IAM propagation. API Gateway has worded the first one "... required
+ * permissions set to API Gateway" and "... required permissions configured. Please grant trust
+ * permission for API Gateway ...", and the second has been seen with "Rate exceeded." appended, so
+ * each is matched as a substring, ignoring case and spacing.
+ */
+const ROLE_NOT_PROPAGATED_MESSAGES = [
+  'role arn does not have required permissions',
+  'api gateway could not successfully write to cloudwatch logs using the arn specified',
+];
 
 const ROLE_ARN = /^arn:[^:]+:iam::(\d{12}):role\/(?:[^/]+\/)*([^/]+)$/;
 
@@ -288,13 +299,17 @@ function isThrottled(err) {
   );
 }
 
-/** API Gateway rejects a role it cannot assume yet; right after creation that is IAM propagation. */
+/** A BadRequestException from UpdateAccount that says the role cannot be used yet. */
 function isRoleNotPropagated(err) {
-  return (
-    Boolean(err) &&
-    err.name === 'BadRequestException' &&
-    /role ARN does not have required permissions|trust permission/i.test(String(err.message))
-  );
+  if (!err || (err.name !== 'BadRequestException' && err.Code !== 'BadRequestException')) {
+    return false;
+  }
+  const message = [err.message, err.Message]
+    .filter((part) => typeof part === 'string')
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+  return ROLE_NOT_PROPAGATED_MESSAGES.some((known) => message.includes(known));
 }
 
 function describe(err) {
