@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import https from 'https';
@@ -481,6 +482,55 @@ interface HandlerModule {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const handlerModule = require(path.join(HANDLER_DIR, 'index.js')) as HandlerModule;
 
+interface FreshNodeRun {
+  readonly unhandled: string[];
+  readonly responses: CfnResponse[];
+  readonly calls: string[];
+  readonly logs: string[];
+}
+
+/**
+ * Runs `scenario` against the handler in a separate Node.js process, waits for work it left behind,
+ * and returns the promise rejections that nobody handled (in Lambda, one of those can crash a later
+ * invocation in the same sandbox). Jest gives each test file its own copy of `process`, whose
+ * 'unhandledRejection' event never fires, so the check needs a real one. `scenario` is the body of an
+ * async function with `makeHandler`, `RESPONSE_RESERVE_MS`, `deps` (fake clients that record into
+ * `calls`, `responses` and `logs`) and a Create `event` in scope.
+ */
+function runInFreshNode(scenario: string): FreshNodeRun {
+  const script = `
+    const { makeHandler, RESPONSE_RESERVE_MS } = require(${JSON.stringify(path.join(HANDLER_DIR, 'index.js'))});
+    const unhandled = [];
+    process.on('unhandledRejection', (reason) => unhandled.push(String(reason && reason.message)));
+    const calls = [];
+    const responses = [];
+    const logs = [];
+    const event = ${JSON.stringify(create)};
+    const deps = {
+      apigateway: {
+        getAccount: async () => (calls.push('getAccount'), {}),
+        updateAccount: async () => (calls.push('updateAccount'), {}),
+      },
+      iam: { getRole: async () => (calls.push('getRole'), {}) },
+      sleep: async () => undefined,
+      respond: async (url, body) => void responses.push(body),
+      random: () => 0,
+      log: (line) => void logs.push(String(line)),
+    };
+    (async () => {
+      ${scenario}
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Node reports unhandled rejections after the microtask queue drains; give it that turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      process.stdout.write(JSON.stringify({ unhandled, responses, calls, logs }));
+    })();
+  `;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf-8', timeout: 20000 });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout) as FreshNodeRun;
+}
+
 const OURS = 'arn:aws:iam::111122223333:role/Stack-OrdersAccountLoggingRole-ABC';
 const OTHER = 'arn:aws:iam::111122223333:role/service-role/central-apigw-logs';
 const RESPONSE_URL =
@@ -864,6 +914,70 @@ describe('account CloudWatch role handler', () => {
     const context = { getRemainingTimeInMillis: () => handlerModule.RESPONSE_RESERVE_MS + 5000 };
     await handlerModule.makeHandler(f.deps)(create, context);
     expect(f.response().Status).toBe('SUCCESS');
+  });
+
+  test('the check for unhandled rejections sees one when there is one', () => {
+    const run = runInFreshNode(`Promise.reject(new Error('nobody handles this'));`);
+    expect(run.unhandled).toEqual(['nobody handles this']);
+  });
+
+  test('work that fails after losing to the deadline is handled and logged, not left unhandled', () => {
+    // Fails well after the deadline, as a hung call ended by its request timeout would.
+    const run = runInFreshNode(`
+      deps.apigateway.getAccount = () => {
+        calls.push('getAccount');
+        return new Promise((_, reject) =>
+          setTimeout(() => reject(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })), 40),
+        );
+      };
+      await makeHandler(deps)(event, { getRemainingTimeInMillis: () => RESPONSE_RESERVE_MS + 5 });
+    `);
+    expect(run.unhandled).toEqual([]);
+    expect(run.responses).toEqual([
+      expect.objectContaining({
+        Status: 'FAILED',
+        Reason: 'The handler ran out of time before the account setting was decided.',
+      }),
+    ]);
+    expect(run.logs).toContain('Work that outlasted the deadline stopped: TimeoutError: socket hang up');
+  });
+
+  test('work that outlasts the deadline stops before it changes the setting', async () => {
+    const f = fakes({});
+    const logs: string[] = [];
+    const getAccount = f.deps.apigateway.getAccount;
+    f.deps.apigateway.getAccount = (input: object) =>
+      new Promise((resolve) => setTimeout(() => resolve(getAccount(input)), 40));
+    const context = { getRemainingTimeInMillis: () => handlerModule.RESPONSE_RESERVE_MS + 5 };
+    await handlerModule.makeHandler({ ...f.deps, log: (line) => void logs.push(String(line)) })(
+      create,
+      context,
+    );
+    expect(f.response().Status).toBe('FAILED');
+    // Let the late read finish: CloudFormation was told FAILED, so the setting must stay as it was.
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(f.calls).toEqual(['getAccount']);
+    expect(f.current()).toBeUndefined();
+    expect(logs).toContainEqual(
+      expect.stringMatching(/^Work that outlasted the deadline stopped: .*answered FAILED/),
+    );
+  });
+
+  test('answers FAILED without starting any work when the time left cannot be read', () => {
+    const run = runInFreshNode(`
+      deps.apigateway.getAccount = async () => {
+        calls.push('getAccount');
+        throw new Error('not authorized to perform apigateway:GET');
+      };
+      await makeHandler(deps)(event, {
+        getRemainingTimeInMillis: () => {
+          throw new Error('no clock');
+        },
+      });
+    `);
+    expect(run.responses).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: 'no clock' })]);
+    expect(run.calls).toEqual([]);
+    expect(run.unhandled).toEqual([]);
   });
 
   test('the retry budget, plus the time kept to answer, stays under the Lambda timeout', () => {

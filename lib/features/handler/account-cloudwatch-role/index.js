@@ -98,15 +98,26 @@ function makeHandler(deps) {
     }
   }
 
-  async function ensureRole(ourRoleArn) {
+  /**
+   * @param {string} ourRoleArn
+   * @param {{ outOfTime: boolean }} run set once CloudFormation has been answered FAILED for lack of
+   *   time: from then on nothing may change the setting, so the loop stops at its next step.
+   */
+  async function ensureRole(ourRoleArn, run) {
     const ours = ROLE_ARN.exec(ourRoleArn);
     if (!ours) {
       throw new Error(`RoleArn must be an IAM role ARN, got ${JSON.stringify(ourRoleArn)}`);
     }
+    const stopIfAnswered = () => {
+      if (run.outOfTime) {
+        throw new Error('Stopped: CloudFormation was already answered FAILED because time ran out.');
+      }
+    };
     let waited = 0;
     let attempts = 0;
     let propagationDelay = PROPAGATION_FIRST_DELAY_MS;
     for (;;) {
+      stopIfAnswered();
       // Read again before every attempt: another stack may have set a working role meanwhile.
       const account = await apigateway.getAccount({});
       const current = account.cloudwatchRoleArn || '';
@@ -115,6 +126,7 @@ function makeHandler(deps) {
         log(`Leaving the account CloudWatch role unchanged: ${decision.why}.`);
         return current;
       }
+      stopIfAnswered();
       attempts++;
       log(`Setting the account CloudWatch role to ${ourRoleArn}: ${decision.why}.`);
       try {
@@ -149,7 +161,7 @@ function makeHandler(deps) {
   }
 
   /** The outcome of one request, without the fields that echo the event. */
-  async function decide(event) {
+  async function decide(event, run) {
     if (event.RequestType === 'Delete') {
       // The role is retained, so whatever the setting names keeps working: nothing to undo.
       return {
@@ -159,7 +171,7 @@ function makeHandler(deps) {
       };
     }
     const ourRoleArn = event.ResourceProperties && event.ResourceProperties.RoleArn;
-    const inEffect = await ensureRole(ourRoleArn);
+    const inEffect = await ensureRole(ourRoleArn, run);
     return {
       PhysicalResourceId: ourRoleArn,
       Reason: `The account CloudWatch role in effect is ${inEffect}.`,
@@ -169,24 +181,34 @@ function makeHandler(deps) {
 
   /** Answers CloudFormation exactly once, whatever happened; returns what it sent. */
   return async function handle(event, context) {
+    const run = { outOfTime: false };
     let outcome;
     let deadline;
     try {
-      const work = decide(event);
+      // Read before any work starts, so that if reading fails nothing is left running.
+      const timeLeft = timeBeforeDeadline(context);
+      const work = decide(event, run);
       let result;
-      if (context && typeof context.getRemainingTimeInMillis === 'function') {
+      if (timeLeft === undefined) {
+        result = await work;
+      } else {
         // Answer FAILED while there is still time to deliver it, rather than let the Lambda timeout
-        // end the invocation silently.
-        const remaining = Math.max(context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS, 0);
-        const outOfTime = new Promise((_, reject) => {
-          deadline = setTimeout(
-            () => reject(new Error('The handler ran out of time before the account setting was decided.')),
-            remaining,
-          );
+        // end the invocation silently. The timer resolves rather than rejects, so it can never leave
+        // a rejection unhandled.
+        const outOfTime = new Promise((resolve) => {
+          deadline = setTimeout(() => resolve(OUT_OF_TIME), timeLeft);
         });
         result = await Promise.race([work, outOfTime]);
-      } else {
-        result = await work;
+        if (result === OUT_OF_TIME) {
+          run.outOfTime = true;
+          // An API call in flight cannot be taken back; the work stops at its next step. Its outcome
+          // is only logged: an unhandled rejection could crash a later invocation in this sandbox.
+          work.then(
+            () => log('Work that outlasted the deadline finished; its result was not used.'),
+            (err) => log(`Work that outlasted the deadline stopped: ${describe(err)}`),
+          );
+          throw new Error('The handler ran out of time before the account setting was decided.');
+        }
       }
       outcome = { Status: 'SUCCESS', ...result };
     } catch (err) {
@@ -215,6 +237,17 @@ function makeHandler(deps) {
     await respond(event.ResponseURL, body);
     return body;
   };
+}
+
+/** What the deadline timer resolves to; never a value `decide` returns. */
+const OUT_OF_TIME = Symbol('out of time');
+
+/** Milliseconds left to work before answering FAILED, or undefined when the context gives no clock. */
+function timeBeforeDeadline(context) {
+  if (!context || typeof context.getRemainingTimeInMillis !== 'function') {
+    return undefined;
+  }
+  return Math.max(context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS, 0);
 }
 
 /**
