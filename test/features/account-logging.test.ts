@@ -466,6 +466,14 @@ interface RequestOptions {
   readonly headers: Record<string, string | number>;
 }
 type RequestFn = (options: RequestOptions, onResponse: (res: FakeResponse) => void) => FakeRequest;
+interface SdkClientConfig {
+  readonly maxAttempts: number;
+  readonly requestHandler: {
+    readonly connectionTimeout: number;
+    readonly requestTimeout: number;
+    readonly throwOnRequestTimeout: boolean;
+  };
+}
 interface HandlerModule {
   makeHandler(deps: HandlerDeps): (event: HandlerEvent, context?: LambdaContext) => Promise<CfnResponse>;
   handler(event: HandlerEvent, context?: LambdaContext): Promise<CfnResponse>;
@@ -474,6 +482,7 @@ interface HandlerModule {
     body: CfnResponse,
     options: { sleep: (ms: number) => Promise<void>; request?: RequestFn },
   ): Promise<void>;
+  sdkClientConfig(): SdkClientConfig;
   RETRY_BUDGET_MS: number;
   RESPONSE_RESERVE_MS: number;
 }
@@ -987,6 +996,65 @@ describe('account CloudWatch role handler', () => {
     // Worst case: the budget plus one API round trip per attempt.
     expect(handlerModule.RETRY_BUDGET_MS).toBeLessThanOrEqual(timeoutMs * 0.6);
     expect(handlerModule.RETRY_BUDGET_MS + handlerModule.RESPONSE_RESERVE_MS).toBeLessThan(timeoutMs);
+  });
+
+  test('SDK clients get a connection timeout, a request timeout that throws, and a fixed number of attempts', () => {
+    expect(handlerModule.sdkClientConfig()).toEqual({
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 3000, requestTimeout: 10000, throwOnRequestTimeout: true },
+    });
+    // A fresh object each time: one client cannot change the other's configuration.
+    expect(handlerModule.sdkClientConfig()).not.toBe(handlerModule.sdkClientConfig());
+  });
+
+  test('one SDK call with every attempt fits in the time the retry budget leaves before the deadline', () => {
+    const template = Template.fromStack(build().stack);
+    const [, fn] = only(template, FUNCTION_TYPE, 'OrdersAccountLoggingHandler');
+    const timeoutMs = (fn.Properties.Timeout as number) * 1000;
+    const { maxAttempts, requestHandler } = handlerModule.sdkClientConfig();
+    // The SDK's standard retry strategy never waits more than 20 s between attempts
+    // (MAXIMUM_RETRY_DELAY in @smithy/util-retry).
+    const sdkMaxRetryDelayMs = 20000;
+    const worstCallMs = maxAttempts * requestHandler.requestTimeout + (maxAttempts - 1) * sdkMaxRetryDelayMs;
+    expect(requestHandler.connectionTimeout).toBeLessThan(requestHandler.requestTimeout);
+    expect(handlerModule.RETRY_BUDGET_MS + worstCallMs).toBeLessThanOrEqual(
+      timeoutMs - handlerModule.RESPONSE_RESERVE_MS,
+    );
+  });
+
+  test('the Lambda entry point builds both SDK clients with that configuration', async () => {
+    const built: Record<string, unknown> = {};
+    const fakeClient = (name: string) =>
+      class {
+        constructor(config: unknown) {
+          built[name] = config;
+        }
+      };
+    const fake = fakeRequest([200]);
+    const spy = jest
+      .spyOn(https, 'request')
+      .mockImplementation(fake.request as unknown as typeof https.request);
+    try {
+      await jest.isolateModulesAsync(async () => {
+        // The Lambda runtime provides the SDK; it is not installed here.
+        jest.doMock('@aws-sdk/client-api-gateway', () => ({ APIGateway: fakeClient('apigateway') }), {
+          virtual: true,
+        });
+        jest.doMock('@aws-sdk/client-iam', () => ({ IAM: fakeClient('iam') }), { virtual: true });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const fresh = require(path.join(HANDLER_DIR, 'index.js')) as HandlerModule;
+        // Delete makes no API calls: only building the clients and answering are exercised.
+        await fresh.handler({ ...create, RequestType: 'Delete', PhysicalResourceId: OURS });
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(built).toEqual({
+      apigateway: handlerModule.sdkClientConfig(),
+      iam: handlerModule.sdkClientConfig(),
+    });
+    expect(fake.sent).toHaveLength(1);
+    expect(JSON.parse(fake.sent[0].body)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: OURS });
   });
 
   test.each([

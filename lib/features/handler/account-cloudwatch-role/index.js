@@ -34,6 +34,15 @@ const RESPONSE_TIMEOUT_MS = 10000;
 /** Time kept back from the Lambda timeout to answer FAILED if the work has not finished by then. */
 const RESPONSE_RESERVE_MS = 45000;
 /**
+ * Bounds on every AWS API call, so a hung connection cannot use up the invocation. Control-plane calls
+ * answer in well under a second. One call with all its attempts, and the SDK's waits between them
+ * (at most 20 s each), still fits in the time the retry budget leaves before the deadline.
+ */
+const SDK_CONNECTION_TIMEOUT_MS = 3000;
+const SDK_REQUEST_TIMEOUT_MS = 10000;
+const SDK_MAX_ATTEMPTS = 3;
+
+/**
  * Stable parts of the UpdateAccount errors that mean API Gateway cannot use the role yet, which right
  * after the role is created is IAM propagation. API Gateway has worded the first one "... required
  * permissions set to API Gateway" and "... required permissions configured. Please grant trust
@@ -349,6 +358,23 @@ function describe(err) {
   return err && err.name ? `${err.name}: ${err.message}` : String(err);
 }
 
+/**
+ * The configuration of both SDK clients. Without a `requestTimeout` (and, in current SDK v3 versions,
+ * `throwOnRequestTimeout`, without which the timeout only logs a warning), a call waits for as long as
+ * the connection hangs. `maxAttempts` is explicit so the worst case does not depend on SDK defaults or
+ * on AWS_MAX_ATTEMPTS.
+ */
+function sdkClientConfig() {
+  return {
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
+      requestTimeout: SDK_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+  };
+}
+
 let realHandler;
 
 /** Lambda entry point, invoked by CloudFormation with a custom resource request. */
@@ -357,12 +383,19 @@ async function handler(event, context) {
     const { APIGateway } = require('@aws-sdk/client-api-gateway');
     const { IAM } = require('@aws-sdk/client-iam');
     realHandler = makeHandler({
-      apigateway: new APIGateway({}),
-      iam: new IAM({}),
+      apigateway: new APIGateway(sdkClientConfig()),
+      iam: new IAM(sdkClientConfig()),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
   }
   return realHandler(event, context);
 }
 
-module.exports = { handler, makeHandler, sendResponse, RETRY_BUDGET_MS, RESPONSE_RESERVE_MS };
+module.exports = {
+  handler,
+  makeHandler,
+  sendResponse,
+  sdkClientConfig,
+  RETRY_BUDGET_MS,
+  RESPONSE_RESERVE_MS,
+};
