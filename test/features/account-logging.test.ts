@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import https from 'https';
@@ -465,6 +466,14 @@ interface RequestOptions {
   readonly headers: Record<string, string | number>;
 }
 type RequestFn = (options: RequestOptions, onResponse: (res: FakeResponse) => void) => FakeRequest;
+interface SdkClientConfig {
+  readonly maxAttempts: number;
+  readonly requestHandler: {
+    readonly connectionTimeout: number;
+    readonly requestTimeout: number;
+    readonly throwOnRequestTimeout: boolean;
+  };
+}
 interface HandlerModule {
   makeHandler(deps: HandlerDeps): (event: HandlerEvent, context?: LambdaContext) => Promise<CfnResponse>;
   handler(event: HandlerEvent, context?: LambdaContext): Promise<CfnResponse>;
@@ -473,6 +482,7 @@ interface HandlerModule {
     body: CfnResponse,
     options: { sleep: (ms: number) => Promise<void>; request?: RequestFn },
   ): Promise<void>;
+  sdkClientConfig(): SdkClientConfig;
   RETRY_BUDGET_MS: number;
   RESPONSE_RESERVE_MS: number;
 }
@@ -480,6 +490,55 @@ interface HandlerModule {
 // The handler is plain JavaScript shipped as-is; there are no type declarations to import.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const handlerModule = require(path.join(HANDLER_DIR, 'index.js')) as HandlerModule;
+
+interface FreshNodeRun {
+  readonly unhandled: string[];
+  readonly responses: CfnResponse[];
+  readonly calls: string[];
+  readonly logs: string[];
+}
+
+/**
+ * Runs `scenario` against the handler in a separate Node.js process, waits for work it left behind,
+ * and returns the promise rejections that nobody handled (in Lambda, one of those can crash a later
+ * invocation in the same sandbox). Jest gives each test file its own copy of `process`, whose
+ * 'unhandledRejection' event never fires, so the check needs a real one. `scenario` is the body of an
+ * async function with `makeHandler`, `RESPONSE_RESERVE_MS`, `deps` (fake clients that record into
+ * `calls`, `responses` and `logs`) and a Create `event` in scope.
+ */
+function runInFreshNode(scenario: string): FreshNodeRun {
+  const script = `
+    const { makeHandler, RESPONSE_RESERVE_MS } = require(${JSON.stringify(path.join(HANDLER_DIR, 'index.js'))});
+    const unhandled = [];
+    process.on('unhandledRejection', (reason) => unhandled.push(String(reason && reason.message)));
+    const calls = [];
+    const responses = [];
+    const logs = [];
+    const event = ${JSON.stringify(create)};
+    const deps = {
+      apigateway: {
+        getAccount: async () => (calls.push('getAccount'), {}),
+        updateAccount: async () => (calls.push('updateAccount'), {}),
+      },
+      iam: { getRole: async () => (calls.push('getRole'), {}) },
+      sleep: async () => undefined,
+      respond: async (url, body) => void responses.push(body),
+      random: () => 0,
+      log: (line) => void logs.push(String(line)),
+    };
+    (async () => {
+      ${scenario}
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Node reports unhandled rejections after the microtask queue drains; give it that turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      process.stdout.write(JSON.stringify({ unhandled, responses, calls, logs }));
+    })();
+  `;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf-8', timeout: 20000 });
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return JSON.parse(result.stdout) as FreshNodeRun;
+}
 
 const OURS = 'arn:aws:iam::111122223333:role/Stack-OrdersAccountLoggingRole-ABC';
 const OTHER = 'arn:aws:iam::111122223333:role/service-role/central-apigw-logs';
@@ -501,8 +560,8 @@ function awsError(name: string, message: string, status?: number): FakeError {
 }
 
 const throttled = () => awsError('TooManyRequestsException', 'Too Many Requests', 429);
-const notPropagated = () =>
-  awsError('BadRequestException', 'The role ARN does not have required permissions set to API Gateway', 400);
+const badRequest = (message: string) => awsError('BadRequestException', message, 400);
+const notPropagated = () => badRequest('The role ARN does not have required permissions set to API Gateway');
 
 /**
  * Fake clients: `setting` is the account setting; `updates` are the outcomes of successive
@@ -743,6 +802,61 @@ describe('account CloudWatch role handler', () => {
     expect(f.response().Status).toBe('SUCCESS');
   });
 
+  // The wordings API Gateway uses while a new role has not propagated (see docs/ACCOUNT-LOGGING.md).
+  test.each([
+    ['the role-permissions error', 'The role ARN does not have required permissions set to API Gateway'],
+    [
+      'the role-permissions error, current wording',
+      'The role ARN does not have required permissions configured. Please grant trust permission for API ' +
+        'Gateway and add the required role policy.',
+    ],
+    [
+      'the CloudWatch Logs write error',
+      'API Gateway could not successfully write to CloudWatch Logs using the ARN specified',
+    ],
+    [
+      'the CloudWatch Logs write error with a suffix',
+      'API Gateway could not successfully write to CloudWatch Logs using the ARN specified. Rate exceeded.',
+    ],
+    [
+      'the CloudWatch Logs write error in other case and spacing',
+      'api gateway could not successfully write to CLOUDWATCH LOGS\n  using the ARN specified',
+    ],
+  ])('retries %s as a propagation delay, with growing delays', async (_label, message) => {
+    const f = fakes({ updates: [badRequest(message), badRequest(message), 'ok'] });
+    await handlerModule.makeHandler(f.deps)(create);
+    expect(f.sleeps).toEqual([2000, 4000]);
+    expect(f.calls.filter((c) => c.startsWith('updateAccount'))).toHaveLength(3);
+    expect(f.current()).toBe(OURS);
+    expect(f.response()).toMatchObject({ Status: 'SUCCESS', Data: { RoleArn: OURS } });
+  });
+
+  test('recognises a propagation error by its code and capitalised message fields too', async () => {
+    const message = 'API Gateway could not successfully write to CloudWatch Logs using the ARN specified';
+    const err = Object.assign(new Error(''), {
+      name: 'Error',
+      Code: 'BadRequestException',
+      Message: message,
+    });
+    const f = fakes({ updates: [err, 'ok'] });
+    await handlerModule.makeHandler(f.deps)(create);
+    expect(f.sleeps).toEqual([2000]);
+    expect(f.response().Status).toBe('SUCCESS');
+  });
+
+  test('gives up on a propagation error that outlasts the retry budget, naming it', async () => {
+    const message = 'API Gateway could not successfully write to CloudWatch Logs using the ARN specified';
+    const f = fakes({ updates: Array.from({ length: 50 }, () => badRequest(message)) });
+    await handlerModule.makeHandler(f.deps)(create);
+    expect(f.response()).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(
+        /^Gave up .*BadRequestException: API Gateway could not successfully write/,
+      ),
+    });
+    expect(f.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(handlerModule.RETRY_BUDGET_MS);
+  });
+
   test('adds jitter to the delays', async () => {
     const f = fakes({ updates: [throttled(), 'ok'] });
     await handlerModule.makeHandler({ ...f.deps, random: () => 0.5 })(create);
@@ -811,6 +925,70 @@ describe('account CloudWatch role handler', () => {
     expect(f.response().Status).toBe('SUCCESS');
   });
 
+  test('the check for unhandled rejections sees one when there is one', () => {
+    const run = runInFreshNode(`Promise.reject(new Error('nobody handles this'));`);
+    expect(run.unhandled).toEqual(['nobody handles this']);
+  });
+
+  test('work that fails after losing to the deadline is handled and logged, not left unhandled', () => {
+    // Fails well after the deadline, as a hung call ended by its request timeout would.
+    const run = runInFreshNode(`
+      deps.apigateway.getAccount = () => {
+        calls.push('getAccount');
+        return new Promise((_, reject) =>
+          setTimeout(() => reject(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' })), 40),
+        );
+      };
+      await makeHandler(deps)(event, { getRemainingTimeInMillis: () => RESPONSE_RESERVE_MS + 5 });
+    `);
+    expect(run.unhandled).toEqual([]);
+    expect(run.responses).toEqual([
+      expect.objectContaining({
+        Status: 'FAILED',
+        Reason: 'The handler ran out of time before the account setting was decided.',
+      }),
+    ]);
+    expect(run.logs).toContain('Work that outlasted the deadline stopped: TimeoutError: socket hang up');
+  });
+
+  test('work that outlasts the deadline stops before it changes the setting', async () => {
+    const f = fakes({});
+    const logs: string[] = [];
+    const getAccount = f.deps.apigateway.getAccount;
+    f.deps.apigateway.getAccount = (input: object) =>
+      new Promise((resolve) => setTimeout(() => resolve(getAccount(input)), 40));
+    const context = { getRemainingTimeInMillis: () => handlerModule.RESPONSE_RESERVE_MS + 5 };
+    await handlerModule.makeHandler({ ...f.deps, log: (line) => void logs.push(String(line)) })(
+      create,
+      context,
+    );
+    expect(f.response().Status).toBe('FAILED');
+    // Let the late read finish: CloudFormation was told FAILED, so the setting must stay as it was.
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(f.calls).toEqual(['getAccount']);
+    expect(f.current()).toBeUndefined();
+    expect(logs).toContainEqual(
+      expect.stringMatching(/^Work that outlasted the deadline stopped: .*answered FAILED/),
+    );
+  });
+
+  test('answers FAILED without starting any work when the time left cannot be read', () => {
+    const run = runInFreshNode(`
+      deps.apigateway.getAccount = async () => {
+        calls.push('getAccount');
+        throw new Error('not authorized to perform apigateway:GET');
+      };
+      await makeHandler(deps)(event, {
+        getRemainingTimeInMillis: () => {
+          throw new Error('no clock');
+        },
+      });
+    `);
+    expect(run.responses).toEqual([expect.objectContaining({ Status: 'FAILED', Reason: 'no clock' })]);
+    expect(run.calls).toEqual([]);
+    expect(run.unhandled).toEqual([]);
+  });
+
   test('the retry budget, plus the time kept to answer, stays under the Lambda timeout', () => {
     const template = Template.fromStack(build().stack);
     const [, fn] = only(template, FUNCTION_TYPE, 'OrdersAccountLoggingHandler');
@@ -820,12 +998,85 @@ describe('account CloudWatch role handler', () => {
     expect(handlerModule.RETRY_BUDGET_MS + handlerModule.RESPONSE_RESERVE_MS).toBeLessThan(timeoutMs);
   });
 
-  test('does not retry other UpdateAccount errors', async () => {
-    const f = fakes({
-      updates: [awsError('BadRequestException', 'Invalid ARN specified in the request', 400)],
+  test('SDK clients get a connection timeout, a request timeout that throws, and a fixed number of attempts', () => {
+    expect(handlerModule.sdkClientConfig()).toEqual({
+      maxAttempts: 3,
+      requestHandler: { connectionTimeout: 3000, requestTimeout: 10000, throwOnRequestTimeout: true },
     });
+    // A fresh object each time: one client cannot change the other's configuration.
+    expect(handlerModule.sdkClientConfig()).not.toBe(handlerModule.sdkClientConfig());
+  });
+
+  test('one SDK call with every attempt fits in the time the retry budget leaves before the deadline', () => {
+    const template = Template.fromStack(build().stack);
+    const [, fn] = only(template, FUNCTION_TYPE, 'OrdersAccountLoggingHandler');
+    const timeoutMs = (fn.Properties.Timeout as number) * 1000;
+    const { maxAttempts, requestHandler } = handlerModule.sdkClientConfig();
+    // The SDK's standard retry strategy never waits more than 20 s between attempts
+    // (MAXIMUM_RETRY_DELAY in @smithy/util-retry).
+    const sdkMaxRetryDelayMs = 20000;
+    const worstCallMs = maxAttempts * requestHandler.requestTimeout + (maxAttempts - 1) * sdkMaxRetryDelayMs;
+    expect(requestHandler.connectionTimeout).toBeLessThan(requestHandler.requestTimeout);
+    expect(handlerModule.RETRY_BUDGET_MS + worstCallMs).toBeLessThanOrEqual(
+      timeoutMs - handlerModule.RESPONSE_RESERVE_MS,
+    );
+  });
+
+  test('the Lambda entry point builds both SDK clients with that configuration', async () => {
+    const built: Record<string, unknown> = {};
+    const fakeClient = (name: string) =>
+      class {
+        constructor(config: unknown) {
+          built[name] = config;
+        }
+      };
+    const fake = fakeRequest([200]);
+    const spy = jest
+      .spyOn(https, 'request')
+      .mockImplementation(fake.request as unknown as typeof https.request);
+    try {
+      await jest.isolateModulesAsync(async () => {
+        // The Lambda runtime provides the SDK; it is not installed here.
+        jest.doMock('@aws-sdk/client-api-gateway', () => ({ APIGateway: fakeClient('apigateway') }), {
+          virtual: true,
+        });
+        jest.doMock('@aws-sdk/client-iam', () => ({ IAM: fakeClient('iam') }), { virtual: true });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const fresh = require(path.join(HANDLER_DIR, 'index.js')) as HandlerModule;
+        // Delete makes no API calls: only building the clients and answering are exercised.
+        await fresh.handler({ ...create, RequestType: 'Delete', PhysicalResourceId: OURS });
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(built).toEqual({
+      apigateway: handlerModule.sdkClientConfig(),
+      iam: handlerModule.sdkClientConfig(),
+    });
+    expect(fake.sent).toHaveLength(1);
+    expect(JSON.parse(fake.sent[0].body)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: OURS });
+  });
+
+  test.each([
+    ['a malformed ARN', badRequest('Invalid ARN specified in the request')],
+    ['a role ARN that is not well formed', badRequest('The role ARN is not well formed')],
+    ['a BadRequestException without a message', badRequest('')],
+    [
+      'the propagation wording under another error name',
+      awsError(
+        'AccessDeniedException',
+        'API Gateway could not successfully write to CloudWatch Logs using the ARN specified',
+        403,
+      ),
+    ],
+  ])('does not retry other UpdateAccount errors: %s', async (_label, err) => {
+    const f = fakes({ updates: [err] });
     await handlerModule.makeHandler(f.deps)(create);
-    expect(f.response().Reason).toMatch(/^UpdateAccount failed .*Invalid ARN specified/);
+    expect(f.response()).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(new RegExp(`^UpdateAccount failed for .*: ${err.name}`)),
+    });
+    expect(f.calls.filter((c) => c.startsWith('updateAccount'))).toHaveLength(1);
     expect(f.sleeps).toEqual([]);
   });
 

@@ -33,6 +33,26 @@ const RESPONSE_RETRY_DELAY_MS = 1000;
 const RESPONSE_TIMEOUT_MS = 10000;
 /** Time kept back from the Lambda timeout to answer FAILED if the work has not finished by then. */
 const RESPONSE_RESERVE_MS = 45000;
+/**
+ * Bounds on every AWS API call, so a hung connection cannot use up the invocation. Control-plane calls
+ * answer in well under a second. One call with all its attempts, and the SDK's waits between them
+ * (at most 20 s each), still fits in the time the retry budget leaves before the deadline.
+ */
+const SDK_CONNECTION_TIMEOUT_MS = 3000;
+const SDK_REQUEST_TIMEOUT_MS = 10000;
+const SDK_MAX_ATTEMPTS = 3;
+
+/**
+ * Stable parts of the UpdateAccount errors that mean API Gateway cannot use the role yet, which right
+ * after the role is created is IAM propagation. API Gateway has worded the first one "... required
+ * permissions set to API Gateway" and "... required permissions configured. Please grant trust
+ * permission for API Gateway ...", and the second has been seen with "Rate exceeded." appended, so
+ * each is matched as a substring, ignoring case and spacing.
+ */
+const ROLE_NOT_PROPAGATED_MESSAGES = [
+  'role arn does not have required permissions',
+  'api gateway could not successfully write to cloudwatch logs using the arn specified',
+];
 
 const ROLE_ARN = /^arn:[^:]+:iam::(\d{12}):role\/(?:[^/]+\/)*([^/]+)$/;
 
@@ -87,15 +107,26 @@ function makeHandler(deps) {
     }
   }
 
-  async function ensureRole(ourRoleArn) {
+  /**
+   * @param {string} ourRoleArn
+   * @param {{ outOfTime: boolean }} run set once CloudFormation has been answered FAILED for lack of
+   *   time: from then on nothing may change the setting, so the loop stops at its next step.
+   */
+  async function ensureRole(ourRoleArn, run) {
     const ours = ROLE_ARN.exec(ourRoleArn);
     if (!ours) {
       throw new Error(`RoleArn must be an IAM role ARN, got ${JSON.stringify(ourRoleArn)}`);
     }
+    const stopIfAnswered = () => {
+      if (run.outOfTime) {
+        throw new Error('Stopped: CloudFormation was already answered FAILED because time ran out.');
+      }
+    };
     let waited = 0;
     let attempts = 0;
     let propagationDelay = PROPAGATION_FIRST_DELAY_MS;
     for (;;) {
+      stopIfAnswered();
       // Read again before every attempt: another stack may have set a working role meanwhile.
       const account = await apigateway.getAccount({});
       const current = account.cloudwatchRoleArn || '';
@@ -104,6 +135,7 @@ function makeHandler(deps) {
         log(`Leaving the account CloudWatch role unchanged: ${decision.why}.`);
         return current;
       }
+      stopIfAnswered();
       attempts++;
       log(`Setting the account CloudWatch role to ${ourRoleArn}: ${decision.why}.`);
       try {
@@ -138,7 +170,7 @@ function makeHandler(deps) {
   }
 
   /** The outcome of one request, without the fields that echo the event. */
-  async function decide(event) {
+  async function decide(event, run) {
     if (event.RequestType === 'Delete') {
       // The role is retained, so whatever the setting names keeps working: nothing to undo.
       return {
@@ -148,7 +180,7 @@ function makeHandler(deps) {
       };
     }
     const ourRoleArn = event.ResourceProperties && event.ResourceProperties.RoleArn;
-    const inEffect = await ensureRole(ourRoleArn);
+    const inEffect = await ensureRole(ourRoleArn, run);
     return {
       PhysicalResourceId: ourRoleArn,
       Reason: `The account CloudWatch role in effect is ${inEffect}.`,
@@ -158,24 +190,34 @@ function makeHandler(deps) {
 
   /** Answers CloudFormation exactly once, whatever happened; returns what it sent. */
   return async function handle(event, context) {
+    const run = { outOfTime: false };
     let outcome;
     let deadline;
     try {
-      const work = decide(event);
+      // Read before any work starts, so that if reading fails nothing is left running.
+      const timeLeft = timeBeforeDeadline(context);
+      const work = decide(event, run);
       let result;
-      if (context && typeof context.getRemainingTimeInMillis === 'function') {
+      if (timeLeft === undefined) {
+        result = await work;
+      } else {
         // Answer FAILED while there is still time to deliver it, rather than let the Lambda timeout
-        // end the invocation silently.
-        const remaining = Math.max(context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS, 0);
-        const outOfTime = new Promise((_, reject) => {
-          deadline = setTimeout(
-            () => reject(new Error('The handler ran out of time before the account setting was decided.')),
-            remaining,
-          );
+        // end the invocation silently. The timer resolves rather than rejects, so it can never leave
+        // a rejection unhandled.
+        const outOfTime = new Promise((resolve) => {
+          deadline = setTimeout(() => resolve(OUT_OF_TIME), timeLeft);
         });
         result = await Promise.race([work, outOfTime]);
-      } else {
-        result = await work;
+        if (result === OUT_OF_TIME) {
+          run.outOfTime = true;
+          // An API call in flight cannot be taken back; the work stops at its next step. Its outcome
+          // is only logged: an unhandled rejection could crash a later invocation in this sandbox.
+          work.then(
+            () => log('Work that outlasted the deadline finished; its result was not used.'),
+            (err) => log(`Work that outlasted the deadline stopped: ${describe(err)}`),
+          );
+          throw new Error('The handler ran out of time before the account setting was decided.');
+        }
       }
       outcome = { Status: 'SUCCESS', ...result };
     } catch (err) {
@@ -204,6 +246,17 @@ function makeHandler(deps) {
     await respond(event.ResponseURL, body);
     return body;
   };
+}
+
+/** What the deadline timer resolves to; never a value `decide` returns. */
+const OUT_OF_TIME = Symbol('out of time');
+
+/** Milliseconds left to work before answering FAILED, or undefined when the context gives no clock. */
+function timeBeforeDeadline(context) {
+  if (!context || typeof context.getRemainingTimeInMillis !== 'function') {
+    return undefined;
+  }
+  return Math.max(context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS, 0);
 }
 
 /**
@@ -288,17 +341,38 @@ function isThrottled(err) {
   );
 }
 
-/** API Gateway rejects a role it cannot assume yet; right after creation that is IAM propagation. */
+/** A BadRequestException from UpdateAccount that says the role cannot be used yet. */
 function isRoleNotPropagated(err) {
-  return (
-    Boolean(err) &&
-    err.name === 'BadRequestException' &&
-    /role ARN does not have required permissions|trust permission/i.test(String(err.message))
-  );
+  if (!err || (err.name !== 'BadRequestException' && err.Code !== 'BadRequestException')) {
+    return false;
+  }
+  const message = [err.message, err.Message]
+    .filter((part) => typeof part === 'string')
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .toLowerCase();
+  return ROLE_NOT_PROPAGATED_MESSAGES.some((known) => message.includes(known));
 }
 
 function describe(err) {
   return err && err.name ? `${err.name}: ${err.message}` : String(err);
+}
+
+/**
+ * The configuration of both SDK clients. Without a `requestTimeout` (and, in current SDK v3 versions,
+ * `throwOnRequestTimeout`, without which the timeout only logs a warning), a call waits for as long as
+ * the connection hangs. `maxAttempts` is explicit so the worst case does not depend on SDK defaults or
+ * on AWS_MAX_ATTEMPTS.
+ */
+function sdkClientConfig() {
+  return {
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
+      requestTimeout: SDK_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+  };
 }
 
 let realHandler;
@@ -309,12 +383,19 @@ async function handler(event, context) {
     const { APIGateway } = require('@aws-sdk/client-api-gateway');
     const { IAM } = require('@aws-sdk/client-iam');
     realHandler = makeHandler({
-      apigateway: new APIGateway({}),
-      iam: new IAM({}),
+      apigateway: new APIGateway(sdkClientConfig()),
+      iam: new IAM(sdkClientConfig()),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
   }
   return realHandler(event, context);
 }
 
-module.exports = { handler, makeHandler, sendResponse, RETRY_BUDGET_MS, RESPONSE_RESERVE_MS };
+module.exports = {
+  handler,
+  makeHandler,
+  sendResponse,
+  sdkClientConfig,
+  RETRY_BUDGET_MS,
+  RESPONSE_RESERVE_MS,
+};
