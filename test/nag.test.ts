@@ -118,6 +118,7 @@ test('the acknowledgements the library makes itself (docs/COMPLIANCE.md must lis
       'Api/Default/token/GET AwsSolutions-COG4',
       'Api/Default/public/GET AwsSolutions-APIG4',
       'Api/Default/public/GET AwsSolutions-COG4',
+      'Stage.prod/Resource Serverless-APIGWStructuredLogging',
     ].sort(),
   );
 });

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Lazy } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import { accessLogFormat } from '../features/access-logs';
@@ -136,9 +136,17 @@ export function createStage(scope: Construct, resolved: ResolvedStage, context: 
     accessLogFormat: accessLogFormat(),
     variables: options.variables,
   });
+  const cfnStage = stage.node.defaultChild as apigw.CfnStage;
   // Rendered once, from the finished route table, whenever the template is resolved.
-  (stage.node.defaultChild as apigw.CfnStage).methodSettings = Lazy.any({
+  cfnStage.methodSettings = Lazy.any({
     produce: () => methodSettings(resolved, context.routes(), context.preflight),
+  });
+  Validations.of(cfnStage).acknowledge({
+    id: 'Serverless-APIGWStructuredLogging',
+    reason:
+      'The access log is JSON once API Gateway fills in its variables: errorMessage is $context.error.messageString, ' +
+      'which API Gateway writes already quoted and escaped, so it stands unquoted in the format and the format text ' +
+      "alone does not parse as JSON. The preset's tests render a line with quotes in the message and parse it.",
   });
   return stage;
 }

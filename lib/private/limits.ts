@@ -32,7 +32,12 @@ export function isToken(value: unknown): boolean {
 
 export function checkStageName(scope: IConstruct, prop: string, name: string): void {
   if (isToken(name)) {
-    return;
+    throw new PresetValidationError(
+      scope,
+      prop,
+      name,
+      "A stage name must be known at synth: it names the stage's construct, its URL output and its web ACL association, whose ids must not change between deploys.",
+    );
   }
   if (!STAGE_NAME_PATTERN.test(name)) {
     throw new PresetValidationError(

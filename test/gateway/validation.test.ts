@@ -91,10 +91,15 @@ describe('stages', () => {
     expect(a.stage(name)).toBe(a.stages[1]);
   });
 
-  test('accepts a stage name that is a token', () => {
+  test('fails when a stage name is a token, which could not name its constructs', () => {
     const stack = new Stack(new App(), 'Stack');
     const name = new CfnParameter(stack, 'StageName').valueAsString;
-    expect(() => new EdgeApi(stack, 'Api', { stages: stages(name) })).not.toThrow();
+    expectInvalid(
+      () => new EdgeApi(stack, 'Api', { stages: stages(name) }),
+      'stages[0].stageName',
+      JSON.stringify(name),
+      'A stage name must be known at synth',
+    );
   });
 
   test('fails when two stages have the same name', () => {
