@@ -15,23 +15,8 @@ import { App, CloudFormationValidatePlugin, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as Presets from '../lib';
+import { preferTypeScriptSources } from './support/prefer-typescript-sources';
 
-// ts-node registers '.ts' after '.js', so `require('../lib')` would load the jsii build output
-// (lib/**/*.js), which may be stale while the sources change. Prefer the sources, as cdk.json does
-// with --prefer-ts-exts. (This is what ts-node's own preferTsExts option does.)
-function preferTypeScriptSources(): void {
-  const extensions = require.extensions;
-  if (!('.ts' in extensions)) {
-    return;
-  }
-  for (const ext of Object.keys(extensions)) {
-    if (ext !== '.ts') {
-      const handler = extensions[ext];
-      delete extensions[ext];
-      extensions[ext] = handler;
-    }
-  }
-}
 preferTypeScriptSources();
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- must run after preferTypeScriptSources()
 const presets: typeof Presets = require('../lib');
