@@ -2,6 +2,7 @@ import { App, CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { IConstruct } from 'constructs';
 import {
   ApiAuthorization,
   EdgeApi,
@@ -31,7 +32,7 @@ function stages(...names: string[]): StageOptions[] {
   return names.map((stageName) => ({ stageName }));
 }
 
-function fn(scope: EdgeApi, id = 'Authorizer'): lambda.IFunction {
+function fn(scope: IConstruct, id = 'Authorizer'): lambda.IFunction {
   return new lambda.Function(Stack.of(scope), id, {
     runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.handler',
@@ -460,11 +461,7 @@ describe('authorization', () => {
 
   test("fails in the constructor when the API's authorizer caches results for 2 hours, before any route", () => {
     const stack = new Stack(new App(), 'Stack');
-    const handler = new lambda.Function(stack, 'Authorizer', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => ({});'),
-    });
+    const handler = fn(stack);
     const authorization = ApiAuthorization.lambdaToken(handler, { resultsCacheTtl: Duration.hours(2) });
     expectInvalid(
       () => new EdgeApi(stack, 'Api', { authorization }),
@@ -476,11 +473,7 @@ describe('authorization', () => {
 
   test("fails in the constructor when the API's request authorizer has a bad identity source", () => {
     const stack = new Stack(new App(), 'Stack');
-    const handler = new lambda.Function(stack, 'Authorizer', {
-      runtime: lambda.Runtime.NODEJS_22_X,
-      handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => ({});'),
-    });
+    const handler = fn(stack);
     const authorization = ApiAuthorization.lambdaRequest(handler, {
       identitySources: ['header.Authorization'],
     });
