@@ -17,6 +17,7 @@ export default defineConfig([
       'node_modules/**',
       'cdk.out/**',
       'dist/**',
+      '.venv/**',
       'lib/**/*.d.ts',
       'coverage/**',
       '**/*.mjs',

@@ -1,4 +1,4 @@
-import { isPresetValidationError, VALIDATION_ERROR_NAME } from './private/errors';
+import { isPresetValidationError, isPresetValidationErrorMessage } from './private/errors';
 
 /**
  * Recognises the error the library raises for wrong input (a `PresetValidationError`), so tests and
@@ -10,14 +10,15 @@ export class PresetErrors {
    * Whether `caught` is the library's validation error.
    *
    * In TypeScript and JavaScript, pass the caught error. In Python, Java and .NET the error arrives as
-   * the language's runtime exception (`RuntimeError` in Python) whose message starts with
-   * `PresetValidationError: `; pass that message, e.g. `PresetErrors.is_validation_error(str(e))`.
+   * the language's runtime exception (`RuntimeError` in Python) carrying only the message; pass that
+   * message, e.g. `PresetErrors.is_validation_error(str(e))`. A message is recognised when it is the
+   * message of a validation error the library raised in this app.
    *
    * @param caught a caught error, or the message of a caught exception
    */
   public static isValidationError(caught: unknown): boolean {
     if (typeof caught === 'string') {
-      return caught.startsWith(`${VALIDATION_ERROR_NAME}: [`);
+      return isPresetValidationErrorMessage(caught);
     }
     return isPresetValidationError(caught);
   }

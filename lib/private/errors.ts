@@ -3,8 +3,21 @@ import { IConstruct } from 'constructs';
 /** Marks the library's errors across copies of the library in one process (hence Symbol.for). */
 const VALIDATION_ERROR = Symbol.for('cdk-apigateway-presets.PresetValidationError');
 
-/** The error's name: other jsii languages receive it as the start of the message, `PresetValidationError: `. */
+/** The error's name, which starts its stack and, from some jsii runtimes, the message other languages see. */
 export const VALIDATION_ERROR_NAME = 'PresetValidationError';
+
+/**
+ * The messages of the errors raised in this process, shared by every copy of the library. jsii hands
+ * other languages only an error's message, so a message is recognised by being one the library raised.
+ */
+const RAISED_MESSAGES = Symbol.for('cdk-apigateway-presets.PresetValidationError.messages');
+/** Enough for every error one app can raise and catch; the oldest are forgotten first. */
+const MAX_REMEMBERED_MESSAGES = 1000;
+
+function raisedMessages(): Set<string> {
+  const holder = globalThis as unknown as Record<symbol, Set<string> | undefined>;
+  return (holder[RAISED_MESSAGES] ??= new Set<string>());
+}
 
 /**
  * The one error the library raises for wrong input. It names the construct path, the prop,
@@ -21,12 +34,27 @@ export class PresetValidationError extends Error {
     this.constructPath = path;
     this.prop = prop;
     Object.defineProperty(this, VALIDATION_ERROR, { value: true });
+    const messages = raisedMessages();
+    messages.add(this.message);
+    if (messages.size > MAX_REMEMBERED_MESSAGES) {
+      messages.delete(messages.values().next().value!);
+    }
   }
 }
 
 /** Whether `x` is a PresetValidationError, from this or any other copy of the library. */
 export function isPresetValidationError(x: unknown): x is PresetValidationError {
   return typeof x === 'object' && x !== null && VALIDATION_ERROR in x;
+}
+
+/**
+ * Whether `message` is the message of a PresetValidationError raised in this process, as other jsii
+ * languages see it: the message itself, or (from some jsii runtimes) `PresetValidationError: <message>`.
+ */
+export function isPresetValidationErrorMessage(message: string): boolean {
+  const prefix = `${VALIDATION_ERROR_NAME}: `;
+  const bare = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  return raisedMessages().has(bare);
 }
 
 function describe(value: unknown): string {

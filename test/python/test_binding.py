@@ -1,0 +1,207 @@
+"""The Python binding: a Python CDK app built on the wheel jsii-pacmak makes from this library."""
+
+import ast
+import re
+from importlib.metadata import metadata
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk.assertions import Template
+from jsii.errors import JavaScriptError
+
+from cdk_apigateway_presets import (
+    ApiAuthorization,
+    CacheSize,
+    EdgeApi,
+    PresetErrors,
+    RouteCacheOptions,
+    RouteIntegration,
+    StageCachingOptions,
+    StageOptions,
+)
+
+REPO_README = Path(__file__).resolve().parents[2] / "README.md"
+AUTHORIZATION_HEADER = "method.request.header.Authorization"
+
+
+class OrdersStack(cdk.Stack):
+    """Cognito authorization, a prod stage with a cache cluster, and a route cached per caller."""
+
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        self.pool = cognito.UserPool(self, "Users")
+        handler = lambda_.Function(
+            self,
+            "Orders",
+            runtime=lambda_.Runtime.NODEJS_22_X,
+            handler="index.handler",
+            code=lambda_.Code.from_inline(
+                "exports.handler = async () => ({ statusCode: 200, body: '{}' });"
+            ),
+        )
+        api = EdgeApi(
+            self,
+            "Api",
+            authorization=ApiAuthorization.cognito(user_pools=[self.pool], scopes=["orders/read"]),
+            stages=[
+                StageOptions(
+                    stage_name="prod",
+                    caching=StageCachingOptions(size=CacheSize.GB_0_5, ttl=cdk.Duration.minutes(5)),
+                )
+            ],
+        )
+        api.add_route(
+            "GET",
+            "/orders/{id}",
+            RouteIntegration.lambda_function(handler),
+            cache=RouteCacheOptions(
+                ttl=cdk.Duration.seconds(60),
+                key_parameters=["method.request.querystring.view"],
+                shared=False,  # keyed by the caller's token
+            ),
+            request_parameters={"method.request.querystring.view": False},
+        )
+
+
+@pytest.fixture(scope="module")
+def stack():
+    return OrdersStack(cdk.App(), "PythonBinding")
+
+
+@pytest.fixture(scope="module")
+def template(stack):
+    return Template.from_stack(stack)
+
+
+def resources(template, resource_type):
+    return list(template.find_resources(resource_type).values())
+
+
+def rest_api_body(template):
+    [api] = resources(template, "AWS::ApiGateway::RestApi")
+    return api["Properties"].get("Body")
+
+
+def resource_paths(template):
+    """Logical id of each AWS::ApiGateway::Resource -> its full path."""
+    parts = {
+        logical_id: (r["Properties"]["ParentId"], r["Properties"]["PathPart"])
+        for logical_id, r in template.find_resources("AWS::ApiGateway::Resource").items()
+    }
+
+    def path_of(logical_id):
+        parent, part = parts[logical_id]
+        prefix = path_of(parent["Ref"]) if "Ref" in parent else ""
+        return f"{prefix}/{part}"
+
+    return {logical_id: path_of(logical_id) for logical_id in parts}
+
+
+def method(template, http_method, path):
+    """The route's method: an AWS::ApiGateway::Method, or the operation in the API's OpenAPI body."""
+    body = rest_api_body(template)
+    if body is not None:
+        return body["paths"][path][http_method.lower()]
+    paths = resource_paths(template)
+    [found] = [
+        m["Properties"]
+        for m in resources(template, "AWS::ApiGateway::Method")
+        if m["Properties"]["HttpMethod"] == http_method
+        and paths.get(m["Properties"]["ResourceId"].get("Ref")) == path
+    ]
+    return found
+
+
+def cache_key_parameters(template, http_method, path):
+    route = method(template, http_method, path)
+    if "x-amazon-apigateway-integration" in route:
+        return route["x-amazon-apigateway-integration"]["cacheKeyParameters"]
+    return route["Integration"]["CacheKeyParameters"]
+
+
+def cognito_authorizers(template):
+    """(provider ARNs) of every Cognito user pool authorizer, as resources or OpenAPI security schemes."""
+    body = rest_api_body(template)
+    if body is not None:
+        schemes = body.get("components", {}).get("securitySchemes", {}).values()
+        return [
+            s["x-amazon-apigateway-authorizer"]["providerARNs"]
+            for s in schemes
+            if s.get("x-amazon-apigateway-authorizer", {}).get("type") == "cognito_user_pools"
+        ]
+    return [
+        a["Properties"]["ProviderARNs"]
+        for a in resources(template, "AWS::ApiGateway::Authorizer")
+        if a["Properties"]["Type"] == "COGNITO_USER_POOLS"
+    ]
+
+
+def test_synthesizes_one_edge_optimized_rest_api(template):
+    template.resource_count_is("AWS::ApiGateway::RestApi", 1)
+    template.has_resource_properties(
+        "AWS::ApiGateway::RestApi", {"EndpointConfiguration": {"Types": ["EDGE"]}}
+    )
+
+
+def test_authorizes_with_the_cognito_user_pool(stack, template):
+    pool_id = stack.get_logical_id(stack.pool.node.default_child)
+    assert cognito_authorizers(template) == [[{"Fn::GetAtt": [pool_id, "Arn"]}]]
+
+
+def test_stage_has_the_cache_cluster(template):
+    template.has_resource_properties(
+        "AWS::ApiGateway::Stage",
+        {"StageName": "prod", "CacheClusterEnabled": True, "CacheClusterSize": "0.5"},
+    )
+
+
+def test_cached_route_is_keyed_by_path_query_and_caller(template):
+    keys = cache_key_parameters(template, "GET", "/orders/{id}")
+    assert sorted(keys) == sorted(
+        ["method.request.path.id", "method.request.querystring.view", AUTHORIZATION_HEADER]
+    )
+
+
+def test_stage_caches_the_route_with_its_ttl(template):
+    [stage] = resources(template, "AWS::ApiGateway::Stage")
+    settings = [
+        s
+        for s in stage["Properties"]["MethodSettings"]
+        if s["ResourcePath"] == "/~1orders~1{id}" and s["HttpMethod"] == "GET"
+    ]
+    assert len(settings) == 1
+    assert settings[0]["CachingEnabled"] is True
+    assert settings[0]["CacheTtlInSeconds"] == 60
+    assert settings[0]["CacheDataEncrypted"] is True
+
+
+def test_invalid_input_raises_the_library_error():
+    stack = cdk.Stack(cdk.App(), "Invalid")
+    with pytest.raises(RuntimeError) as raised:
+        EdgeApi(stack, "Api", stages=[StageOptions(stage_name="prod stage")])
+    # jsii raises RuntimeError(<the JavaScript message>) from JavaScriptError(<the JavaScript stack>):
+    # the message names the construct path, the prop and the value; the error class, as in every
+    # JavaScript stack, heads the cause.
+    assert re.match(r'\[Invalid/Api\] Invalid \S*stageName: "prod stage"\. ', str(raised.value))
+    cause = raised.value.__cause__
+    assert isinstance(cause, JavaScriptError)
+    assert str(cause).strip().startswith("PresetValidationError: [Invalid/Api] "), str(cause)
+    # What the README tells Python users to do with it.
+    assert PresetErrors.is_validation_error(str(raised.value)) is True
+    assert PresetErrors.is_validation_error(str(raised.value).replace("prod stage", "other")) is False
+    with pytest.raises(RuntimeError) as other:
+        cdk.Stack(cdk.App(), "bad name!")
+    assert PresetErrors.is_validation_error(str(other.value)) is False
+
+
+def test_package_readme_examples_are_python():
+    readme = metadata("cdk-apigateway-presets").get_payload()
+    python_blocks = re.findall(r"^```python\n(.*?)^```", readme, re.S | re.M)
+    typescript_blocks = re.findall(r"^```(?:ts|typescript)\b", REPO_README.read_text(), re.M)
+    assert len(python_blocks) == len(typescript_blocks) > 0
+    for block in python_blocks:
+        ast.parse(block)  # a block left in TypeScript is not valid Python
+    assert any("RouteIntegration.lambda_function(" in block for block in python_blocks)
