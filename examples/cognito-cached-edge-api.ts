@@ -1,4 +1,5 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ApiAuthorization, CacheSize, EdgeApi, RouteIntegration } from '../lib';
@@ -52,9 +53,25 @@ export class CognitoCachedEdgeApiStack extends Stack {
     // Cached per caller: the cache key includes the caller's token, so no one sees another's order.
     api.addRoute('GET', '/orders/{id}', RouteIntegration.lambdaFunction(handler.function), {
       cache: { ttl: Duration.seconds(60) },
+      operationId: 'getOrder',
+      summary: 'Reads one of the caller’s orders',
     });
+    // The body is validated by API Gateway before the function runs.
     api.addRoute('POST', '/orders', RouteIntegration.lambdaFunction(handler.function), {
       authorization: ApiAuthorization.cognito({ userPools: [pool], scopes: ['orders/write'] }),
+      operationId: 'placeOrder',
+      summary: 'Places an order',
+      requestSchemas: {
+        'application/json': {
+          type: apigw.JsonSchemaType.OBJECT,
+          required: ['item', 'quantity'],
+          additionalProperties: false,
+          properties: {
+            item: { type: apigw.JsonSchemaType.STRING, minLength: 1, maxLength: 64 },
+            quantity: { type: apigw.JsonSchemaType.INTEGER, minimum: 1, maximum: 100 },
+          },
+        },
+      },
     });
   }
 }

@@ -10,6 +10,7 @@ export { CorsOptions } from './features/cors';
 export * from './features/throttling';
 export { WafOptions } from './features/waf';
 export * from './gateway/options';
+export { ApiRoute } from './gateway/api-route';
 export { IRestApiPreset } from './gateway/rest-api-preset';
 export {
   HttpRouteIntegrationOptions,

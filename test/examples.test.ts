@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
+import { definitionOf, integrationOf, operationOf, operationsOf } from './support/definition';
 
 /**
  * Turns every finding of aws-cdk-lib's built-in CloudFormation validation into a synth error:
@@ -22,13 +23,11 @@ const minimal = new MinimalEdgeApiStack(app, 'MinimalEdgeApi');
 const cognito = new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi');
 const token = new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi');
 
-/** The logical id of the API Gateway resource whose last path segment is `pathPart`. */
-function resourceId(template: Template, pathPart: string): string {
-  const ids = Object.keys(
-    template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: pathPart } }),
-  );
-  expect(ids).toHaveLength(1);
-  return ids[0];
+/** The name of the one security scheme of the definition that is not SigV4. */
+function authorizerScheme(template: Template): string {
+  const names = Object.keys(definitionOf(template).components.securitySchemes).filter((n) => n !== 'sigv4');
+  expect(names).toHaveLength(1);
+  return names[0];
 }
 
 /** The stage whose StageName is `stageName`. */
@@ -77,11 +76,11 @@ describe('examples', () => {
     });
 
     test('GET /hello is IAM-authorized and invokes the function through a Lambda proxy integration', () => {
-      template().hasResourceProperties('AWS::ApiGateway::Method', {
-        HttpMethod: 'GET',
-        ResourceId: { Ref: resourceId(template(), 'hello') },
-        AuthorizationType: 'AWS_IAM',
-        Integration: Match.objectLike({ Type: 'AWS_PROXY' }),
+      const hello = operationOf(template(), 'GET', '/hello');
+      expect(hello.security).toEqual([{ sigv4: [] }]);
+      expect(hello['x-amazon-apigateway-integration']).toMatchObject({
+        type: 'aws_proxy',
+        httpMethod: 'POST',
       });
       template().resourceCountIs('AWS::Lambda::Permission', 1);
     });
@@ -162,38 +161,45 @@ describe('examples', () => {
     });
 
     test('one Cognito authorizer serves both routes, each with its own scope', () => {
-      template().resourceCountIs('AWS::ApiGateway::Authorizer', 1);
-      template().hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
-      template().hasResourceProperties('AWS::ApiGateway::Method', {
-        HttpMethod: 'POST',
-        ResourceId: { Ref: resourceId(template(), 'orders') },
-        AuthorizationType: 'COGNITO_USER_POOLS',
-        AuthorizationScopes: ['orders/write'],
+      const scheme = authorizerScheme(template());
+      expect(definitionOf(template()).components.securitySchemes[scheme]).toMatchObject({
+        'x-amazon-apigateway-authtype': 'cognito_user_pools',
+        'x-amazon-apigateway-authorizer': { type: 'cognito_user_pools' },
       });
+      expect(operationOf(template(), 'POST', '/orders').security).toEqual([{ [scheme]: ['orders/write'] }]);
+      expect(operationOf(template(), 'GET', '/orders/{id}').security).toEqual([
+        { [scheme]: ['orders/read'] },
+      ]);
     });
 
     test('GET /orders/{id} is cached per caller: its cache key includes the path id and the token', () => {
-      template().hasResourceProperties('AWS::ApiGateway::Method', {
-        HttpMethod: 'GET',
-        ResourceId: { Ref: resourceId(template(), '{id}') },
-        AuthorizationType: 'COGNITO_USER_POOLS',
-        AuthorizationScopes: ['orders/read'],
-        Integration: Match.objectLike({
-          CacheKeyParameters: Match.arrayWith([
-            'method.request.path.id',
-            'method.request.header.Authorization',
-          ]),
-        }),
+      expect(integrationOf(template(), 'GET', '/orders/{id}').cacheKeyParameters).toEqual([
+        'method.request.path.id',
+        'method.request.header.Authorization',
+      ]);
+    });
+
+    test('POST /orders validates its body against the order schema, a model of the definition', () => {
+      const post = operationOf(template(), 'POST', '/orders');
+      const ref = post.requestBody.content['application/json'].schema.$ref as string;
+      expect(definitionOf(template()).components.schemas[ref.split('/').pop()!]).toMatchObject({
+        type: 'object',
+        required: ['item', 'quantity'],
+        additionalProperties: false,
       });
+      expect(post.operationId).toBe('placeOrder');
     });
 
     test('CORS preflight on both route paths, for the one origin', () => {
-      const preflights = template().findResources('AWS::ApiGateway::Method', {
-        Properties: { HttpMethod: 'OPTIONS' },
-      });
-      expect(Object.keys(preflights)).toHaveLength(2);
-      for (const method of Object.values(preflights)) {
-        expect(JSON.stringify(method.Properties.Integration)).toContain("'https://app.example.com'");
+      const preflights = operationsOf(template()).filter(({ route }) => route.startsWith('OPTIONS '));
+      expect(preflights.map(({ route }) => route).sort()).toEqual([
+        'OPTIONS /orders',
+        'OPTIONS /orders/{id}',
+      ]);
+      for (const { operation } of preflights) {
+        expect(JSON.stringify(operation['x-amazon-apigateway-integration'])).toContain(
+          "'https://app.example.com'",
+        );
       }
     });
   });
@@ -202,26 +208,21 @@ describe('examples', () => {
     const template = () => Template.fromStack(token);
 
     test('a Lambda token authorizer on the Authorization header protects GET /reports', () => {
-      template().resourceCountIs('AWS::ApiGateway::Authorizer', 1);
-      template().hasResourceProperties('AWS::ApiGateway::Authorizer', {
-        Type: 'TOKEN',
-        IdentitySource: 'method.request.header.Authorization',
+      const scheme = authorizerScheme(template());
+      expect(definitionOf(template()).components.securitySchemes[scheme]).toMatchObject({
+        name: 'Authorization',
+        'x-amazon-apigateway-authorizer': {
+          type: 'token',
+          identitySource: 'method.request.header.Authorization',
+        },
       });
-      template().hasResourceProperties('AWS::ApiGateway::Method', {
-        HttpMethod: 'GET',
-        ResourceId: { Ref: resourceId(template(), 'reports') },
-        AuthorizationType: 'CUSTOM',
-        AuthorizerId: Match.anyValue(),
-      });
+      expect(operationOf(template(), 'GET', '/reports').security).toEqual([{ [scheme]: [] }]);
     });
 
     test('GET /health is public and answered by a mock integration', () => {
-      template().hasResourceProperties('AWS::ApiGateway::Method', {
-        HttpMethod: 'GET',
-        ResourceId: { Ref: resourceId(template(), 'health') },
-        AuthorizationType: 'NONE',
-        Integration: Match.objectLike({ Type: 'MOCK' }),
-      });
+      const health = operationOf(template(), 'GET', '/health');
+      expect(health.security).toBeUndefined();
+      expect(health['x-amazon-apigateway-integration'].type).toBe('mock');
     });
 
     test('the example accepts the auth-none warning for its public route, so it is not repeated', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
@@ -11,6 +12,7 @@ import { exampleUserPool } from '../examples/support/example-user-pool';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
 import { ApiAuthorization, EdgeApi, RouteIntegration } from '../lib';
 import { acknowledgementsUnder } from './support/acknowledgements';
+import { definitionOf, operationsOf } from './support/definition';
 
 /*
  * cdk-nag v3 is a policy-validation plugin: its findings never reach Annotations, so these tests
@@ -77,6 +79,60 @@ describe.each(PACKS.map((Pack) => [Pack.name, Pack] as const))('%s', (_, Pack) =
   );
 });
 
+/**
+ * What cdk-nag's method rules (AwsSolutions-APIG4, COG4) and the request-validation rule (APIG2) would
+ * assert if routes were Method resources, asserted on the definition: every operation needs a
+ * credential, unless its route was declared public or it is a CORS preflight, and is validated.
+ */
+function unauthorizedOperations(template: Template): string[] {
+  const definition = definitionOf(template);
+  const schemes = definition.components?.securitySchemes ?? {};
+  const known = ['awsSigv4', 'cognito_user_pools', 'custom'];
+  return operationsOf(template)
+    .filter(({ route, operation }) => {
+      if (route.startsWith('OPTIONS ') && operation.summary === 'CORS preflight') {
+        return false;
+      }
+      const requirement = (operation.security ?? [])[0] ?? {};
+      const names = Object.keys(requirement);
+      return names.length !== 1 || !known.includes(schemes[names[0]]?.['x-amazon-apigateway-authtype']);
+    })
+    .map(({ route }) => route);
+}
+
+describe('on the definition, what the method rules would assert', () => {
+  const PUBLIC: Record<string, string[]> = {
+    EveryAuthorization: ['GET /public'],
+    TokenAuthorizerEdgeApi: ['GET /health'],
+  };
+  test.each(stacks.map((s) => [s.stackName, s] as const))(
+    'in %s, every operation needs a credential unless its route was declared public',
+    (name, stack) => {
+      expect(unauthorizedOperations(Template.fromStack(stack))).toEqual(PUBLIC[name] ?? []);
+    },
+  );
+
+  test.each(stacks.map((s) => [s.stackName, s] as const))(
+    'in %s, every operation is validated',
+    (_, stack) => {
+      const definition = definitionOf(Template.fromStack(stack));
+      expect(definition['x-amazon-apigateway-request-validator']).toBe('all');
+      expect(definition['x-amazon-apigateway-request-validators'].all).toEqual({
+        validateRequestBody: true,
+        validateRequestParameters: true,
+      });
+      const overridden = operationsOf(Template.fromStack(stack)).filter(
+        ({ operation }) => operation['x-amazon-apigateway-request-validator'] !== undefined,
+      );
+      expect(overridden).toEqual([]);
+    },
+  );
+
+  test('the check finds a public route (it can fail)', () => {
+    expect(unauthorizedOperations(Template.fromStack(authStack))).toContain('GET /public');
+  });
+});
+
 test('the packs report a plain aws-cdk-lib RestApi (these tests can fail)', () => {
   // GIVEN a RestApi with one method and every aws-cdk-lib default
   const plainApp = new App({ builtinCloudFormationValidation: false });
@@ -114,10 +170,7 @@ test('the acknowledgements the library makes itself (docs/COMPLIANCE.md must lis
       'AccountLogging/HandlerRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
       'AccountLogging/Handler Serverless-LambdaDLQ',
       'AccountLogging/Handler Serverless-LambdaTracing',
-      'Api/Default/iam/GET AwsSolutions-COG4',
-      'Api/Default/token/GET AwsSolutions-COG4',
-      'Api/Default/public/GET AwsSolutions-APIG4',
-      'Api/Default/public/GET AwsSolutions-COG4',
+      'Api/Resource AwsSolutions-APIG2',
       'Stage.prod/Resource Serverless-APIGWStructuredLogging',
     ].sort(),
   );

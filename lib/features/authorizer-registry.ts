@@ -1,37 +1,53 @@
 import { createHash } from 'node:crypto';
-import { Annotations, Duration, Token, Validations } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import { Construct, IConstruct } from 'constructs';
+import { Annotations, Duration, Fn, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { ApiRoute } from '../gateway/api-route';
+import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from '../integrations/lambda';
 import * as defaults from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';
+import { OpenApiObject } from '../private/openapi';
 import { AuthorizationConfig, AuthorizationKind } from './auth';
 
 const HEADER_SOURCE = /^method\.request\.header\.[A-Za-z0-9_-]+$/;
 const IDENTITY_SOURCE =
   /^(method\.request\.(header|querystring)\.[^.\s]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$/;
+/** The security scheme of IAM (SigV4) authorization. */
+const SIGV4_SCHEME = 'sigv4';
 
-/** The authorization part of a method's options. */
-export type MethodAuthorization = Pick<
-  apigw.MethodOptions,
-  'authorizationType' | 'authorizer' | 'authorizationScopes'
->;
+/** An operation's security requirement: the scheme's name and the scopes it requires. */
+export type SecurityRequirement = { [scheme: string]: string[] };
+
+/** What the registry needs from the API. */
+export interface AuthorizerRegistryContext {
+  /** Adds data to the deployment's id, which must change when an authorizer does. */
+  readonly addToDeploymentHash: (data: unknown) => void;
+  /** Lets API Gateway invoke a Lambda authorizer of this API. */
+  readonly allowAuthorizerInvoke: (fn: lambda.IFunction) => void;
+}
+
+interface RegisteredAuthorizer {
+  readonly name: string;
+  readonly scheme: OpenApiObject;
+}
 
 /**
- * The authorizers of one API: it checks each authorization, creates one authorizer per distinct
- * configuration (shared by every route that uses it), keeps the API within API Gateway's limit of 10,
- * binds authorizations to routes, and records what a route's authorization means for compliance.
+ * The authorizers of one API: it checks each authorization, keeps one authorizer per distinct
+ * configuration (shared by every route that uses it) within API Gateway's limit of 10, gives each route
+ * its security requirement, and renders the authorizers as the definition's security schemes.
  */
 export class AuthorizerRegistry {
-  private readonly authorizers = new Map<string, apigw.IAuthorizer>();
+  private readonly authorizers = new Map<string, RegisteredAuthorizer>();
+  private iamUsed = false;
 
   /**
-   * @param scope the preset: authorizers are created under it
-   * @param addToDeploymentHash adds data to the deployment's id, which must change when an authorizer does
+   * @param scope the preset, named in errors and warnings
+   * @param context what the registry needs from the API
    */
   constructor(
     private readonly scope: Construct,
-    private readonly addToDeploymentHash: (data: unknown) => void,
+    private readonly context: AuthorizerRegistryContext,
   ) {}
 
   /**
@@ -57,88 +73,112 @@ export class AuthorizerRegistry {
     }
   }
 
-  /** The method options of a route with this authorization; creates its authorizer on first use. */
-  public bind(auth: AuthorizationConfig): MethodAuthorization {
+  /**
+   * The security requirement of a route with this authorization (undefined for a public route, which
+   * leaves a warning). Registers the authorizer on first use.
+   *
+   * @param route the route's construct, where the warning of a public route is reported
+   */
+  public bind(auth: AuthorizationConfig, route: ApiRoute): SecurityRequirement | undefined {
     switch (auth.kind) {
       case AuthorizationKind.NONE:
-        return { authorizationType: apigw.AuthorizationType.NONE };
+        Annotations.of(route).addWarningV2(
+          'cdk-apigateway-presets:auth-none',
+          `${route.method} ${route.path} accepts calls from anyone: it was given ApiAuthorization.none().`,
+        );
+        return undefined;
       case AuthorizationKind.IAM:
-        return { authorizationType: apigw.AuthorizationType.IAM };
-      case AuthorizationKind.COGNITO:
-        return {
-          authorizationType: apigw.AuthorizationType.COGNITO,
-          authorizer: this.authorizerFor(auth),
-          authorizationScopes: auth.scopes && auth.scopes.length > 0 ? auth.scopes : undefined,
-        };
+        this.iamUsed = true;
+        return { [SIGV4_SCHEME]: [] };
       default:
-        return { authorizationType: apigw.AuthorizationType.CUSTOM, authorizer: this.authorizerFor(auth) };
+        return { [this.authorizerFor(auth).name]: auth.scopes ?? [] };
     }
   }
 
-  /**
-   * The warning of a public route, and the cdk-nag findings a route's authorization answers: a public
-   * route was declared so on purpose, and only Cognito routes can satisfy the Cognito rule.
-   */
-  public acknowledge(method: IConstruct, route: string, auth: AuthorizationConfig): void {
-    if (auth.kind === AuthorizationKind.NONE) {
-      Annotations.of(method).addWarningV2(
-        'cdk-apigateway-presets:auth-none',
-        `${route} accepts calls from anyone: it was given ApiAuthorization.none().`,
-      );
-      Validations.of(method).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'The route was declared public with ApiAuthorization.none(); the preset warns about it at synth.',
-      });
+  /** The definition's security schemes: one per authorizer, and SigV4 when a route uses IAM. */
+  public securitySchemes(): OpenApiObject {
+    const schemes: OpenApiObject = {};
+    if (this.iamUsed) {
+      schemes[SIGV4_SCHEME] = {
+        type: 'apiKey',
+        name: 'Authorization',
+        in: 'header',
+        description: 'AWS Signature Version 4: the caller signs the request with IAM credentials.',
+        'x-amazon-apigateway-authtype': 'awsSigv4',
+      };
     }
-    if (auth.kind !== AuthorizationKind.COGNITO) {
-      Validations.of(method).acknowledge({
-        id: 'AwsSolutions-COG4',
-        reason: `The route is authorized by ${describeKind(auth.kind)}, not a Cognito user pool.`,
-      });
+    for (const { name, scheme } of this.authorizers.values()) {
+      schemes[name] = scheme;
     }
+    return schemes;
   }
 
-  private authorizerFor(auth: AuthorizationConfig): apigw.IAuthorizer {
+  private authorizerFor(auth: AuthorizationConfig): RegisteredAuthorizer {
     const { identity, ttl } = authorizerIdentity(auth);
     const existing = this.authorizers.get(identity);
     if (existing) {
       return existing;
     }
-    const id = `Authorizer${createHash('sha256').update(identity).digest('hex').slice(0, 8).toUpperCase()}`;
-    let authorizer: apigw.IAuthorizer;
-    switch (auth.kind) {
-      case AuthorizationKind.COGNITO:
-        authorizer = new apigw.CognitoUserPoolsAuthorizer(this.scope, id, {
-          cognitoUserPools: auth.userPools!,
-          identitySource: auth.identitySources![0],
-          resultsCacheTtl: ttl,
-        });
-        break;
-      case AuthorizationKind.LAMBDA_TOKEN:
-        authorizer = new apigw.TokenAuthorizer(this.scope, id, {
-          handler: auth.handler!,
-          identitySource: auth.identitySources![0],
-          resultsCacheTtl: ttl,
-          validationRegex: auth.validationRegex,
-        });
-        break;
-      default:
-        authorizer = new apigw.RequestAuthorizer(this.scope, id, {
-          handler: auth.handler!,
-          identitySources: auth.identitySources!,
-          resultsCacheTtl: ttl,
-        });
+    const name = `Authorizer${createHash('sha256').update(identity).digest('hex').slice(0, 8).toUpperCase()}`;
+    const registered = { name, scheme: this.securityScheme(auth, ttl) };
+    this.authorizers.set(identity, registered);
+    return registered;
+  }
+
+  private securityScheme(auth: AuthorizationConfig, ttl: Duration): OpenApiObject {
+    const sources = auth.identitySources!;
+    const authorizerResultTtlInSeconds = ttl.toSeconds();
+    if (auth.kind === AuthorizationKind.COGNITO) {
+      return {
+        type: 'apiKey',
+        name: headerName(sources[0]),
+        in: 'header',
+        description:
+          'A token of an Amazon Cognito user pool: an access token when scopes are required, otherwise an ID token.',
+        'x-amazon-apigateway-authtype': 'cognito_user_pools',
+        'x-amazon-apigateway-authorizer': {
+          type: 'cognito_user_pools',
+          providerARNs: auth.userPools!.map((pool) => pool.userPoolArn),
+          identitySource: sources[0],
+          authorizerResultTtlInSeconds,
+        },
+      };
     }
-    // API Gateway applies authorizer changes only through a new deployment; the ARNs (resolved at
-    // synth) catch a swapped user pool or function behind an unchanged construct path.
-    this.addToDeploymentHash({
-      authorizer: identity,
-      providers: (auth.userPools ?? []).map((p) => p.userPoolArn),
-      handler: auth.handler?.functionArn,
-    });
-    this.authorizers.set(identity, authorizer);
-    return authorizer;
+    const handler = auth.handler!;
+    this.context.allowAuthorizerInvoke(handler);
+    // The definition holds the function's ARN as a reference; a replaced function needs a new deployment.
+    addFunctionNameToDeploymentHash(handler, this.context.addToDeploymentHash);
+    if (auth.kind === AuthorizationKind.LAMBDA_TOKEN) {
+      return {
+        type: 'apiKey',
+        name: headerName(sources[0]),
+        in: 'header',
+        description: 'A bearer token, checked by a Lambda authorizer.',
+        'x-amazon-apigateway-authtype': 'custom',
+        'x-amazon-apigateway-authorizer': {
+          type: 'token',
+          authorizerUri: lambdaInvocationUri(handler),
+          identitySource: sources[0],
+          authorizerResultTtlInSeconds,
+          ...(auth.validationRegex ? { identityValidationExpression: auth.validationRegex } : {}),
+        },
+      };
+    }
+    // API Gateway's convention: a scheme whose identity is not one header is named "Unused".
+    const oneHeader = sources.length === 1 && HEADER_SOURCE.test(sources[0]);
+    return {
+      type: 'apiKey',
+      name: oneHeader ? headerName(sources[0]) : 'Unused',
+      in: 'header',
+      description: 'Request values checked by a Lambda authorizer.',
+      'x-amazon-apigateway-authtype': 'custom',
+      'x-amazon-apigateway-authorizer': {
+        type: 'request',
+        authorizerUri: lambdaInvocationUri(handler),
+        identitySource: sources.join(', '),
+        authorizerResultTtlInSeconds,
+      },
+    };
   }
 
   private validate(auth: AuthorizationConfig, ttl: Duration): void {
@@ -186,6 +226,13 @@ function needsAuthorizer(auth: AuthorizationConfig): boolean {
   return auth.kind !== AuthorizationKind.IAM && auth.kind !== AuthorizationKind.NONE;
 }
 
+/** The header of a `method.request.header.NAME` identity source. */
+function headerName(source: string): string {
+  return Token.isUnresolved(source)
+    ? Fn.select(3, Fn.split('.', source))
+    : source.slice('method.request.header.'.length);
+}
+
 /** The key that makes routes with the same authorizer configuration share one authorizer. */
 function authorizerIdentity(auth: AuthorizationConfig): { identity: string; ttl: Duration } {
   const ttl = auth.resultsCacheTtl ?? defaults.defaultAuthorizerResultsCacheTtl();
@@ -198,15 +245,4 @@ function authorizerIdentity(auth: AuthorizationConfig): { identity: string; ttl:
     auth.validationRegex ?? '',
   ].join('|');
   return { identity, ttl };
-}
-
-function describeKind(kind: AuthorizationKind): string {
-  switch (kind) {
-    case AuthorizationKind.NONE:
-      return 'nobody, by explicit choice';
-    case AuthorizationKind.IAM:
-      return 'IAM (SigV4)';
-    default:
-      return 'a Lambda authorizer';
-  }
 }

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { HTTP_METHODS } from '../private/limits';
+import { OpenApiObject, responseHeaders } from '../private/openapi';
 
 /**
  * Cross-origin resource sharing for browser clients.
@@ -99,15 +99,66 @@ export function validateCors(scope: IConstruct, cors: CorsOptions): void {
   }
 }
 
-/** The options CDK's preflight method takes. */
-export function preflightOptions(cors: CorsOptions): apigw.CorsOptions {
+/** Request headers browsers may send when none are listed (as aws-cdk-lib's `Cors.DEFAULT_HEADERS`). */
+const DEFAULT_ALLOW_HEADERS = [
+  'Content-Type',
+  'X-Amz-Date',
+  'Authorization',
+  'X-Api-Key',
+  'X-Amz-Security-Token',
+  'X-Amz-User-Agent',
+];
+/** Methods allowed when none are listed, or when `ANY` is. */
+const ALL_METHODS = ['OPTIONS', 'GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD'];
+const PREFLIGHT_STATUS = '204';
+
+/**
+ * The OPTIONS operation that answers a browser's preflight on a path, from API Gateway itself (a mock
+ * integration, no authorization). With several origins, the first is the static answer and a listed
+ * origin the request comes from is echoed instead.
+ */
+export function preflightOperation(cors: CorsOptions): OpenApiObject {
+  const headers: Record<string, string> = {
+    'Access-Control-Allow-Headers': `'${(cors.allowHeaders ?? DEFAULT_ALLOW_HEADERS).join(',')}'`,
+    'Access-Control-Allow-Origin': `'${cors.allowOrigins[0]}'`,
+  };
+  if (cors.allowOrigins[0] !== '*') {
+    headers.Vary = "'Origin'";
+  }
+  const methods = !cors.allowMethods || cors.allowMethods.includes('ANY') ? ALL_METHODS : cors.allowMethods;
+  headers['Access-Control-Allow-Methods'] = `'${methods.join(',')}'`;
+  if (cors.allowCredentials) {
+    headers['Access-Control-Allow-Credentials'] = "'true'";
+  }
+  if (cors.maxAge) {
+    headers['Access-Control-Max-Age'] = `'${cors.maxAge.toSeconds()}'`;
+  }
+  if (cors.exposeHeaders && cors.exposeHeaders.length > 0) {
+    headers['Access-Control-Expose-Headers'] = `'${cors.exposeHeaders.join(',')}'`;
+  }
+  const responseParameters: Record<string, string> = {};
+  const declared: Record<string, boolean> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    responseParameters[`method.response.header.${name}`] = value;
+    declared[`method.response.header.${name}`] = true;
+  }
+  const echo = originEchoTemplate(cors.allowOrigins.slice(1));
   return {
-    allowOrigins: cors.allowOrigins,
-    allowMethods: cors.allowMethods,
-    allowHeaders: cors.allowHeaders,
-    allowCredentials: cors.allowCredentials,
-    exposeHeaders: cors.exposeHeaders,
-    maxAge: cors.maxAge,
+    summary: 'CORS preflight',
+    responses: {
+      [PREFLIGHT_STATUS]: { description: 'CORS preflight answer', headers: responseHeaders(declared) },
+    },
+    'x-amazon-apigateway-integration': {
+      type: 'mock',
+      requestTemplates: { 'application/json': `{"statusCode": ${PREFLIGHT_STATUS}}` },
+      responses: {
+        default: {
+          statusCode: PREFLIGHT_STATUS,
+          responseParameters,
+          ...(echo ? { responseTemplates: { 'application/json': echo } } : {}),
+        },
+      },
+    },
   };
 }
 
@@ -171,16 +222,24 @@ export function integrationResponseCors(cors: CorsOptions): IntegrationResponseC
     responseParameters[`method.response.header.${name}`] = value;
     methodResponseParameters[`method.response.header.${name}`] = true;
   }
-  const templatePrefix =
-    others.length === 0
-      ? ''
-      : [
-          '#set($origin = $input.params().header.get("Origin"))',
-          '#if($origin == "")#set($origin = $input.params().header.get("origin"))#end',
-          `#if(${others.map((o) => `$origin == "${o}"`).join(' || ')})`,
-          '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
-          '#end',
-          '',
-        ].join('\n');
+  const echo = originEchoTemplate(others);
+  const templatePrefix = echo ? `${echo}\n` : '';
   return { responseParameters, methodResponseParameters, templatePrefix };
+}
+
+/**
+ * Mapping-template lines that answer the request's origin when it is one of `origins` (the other
+ * origins than the one the response names statically), or undefined when there are none.
+ */
+function originEchoTemplate(origins: string[]): string | undefined {
+  if (origins.length === 0) {
+    return undefined;
+  }
+  return [
+    '#set($origin = $input.params().header.get("Origin"))',
+    '#if($origin == "")#set($origin = $input.params().header.get("origin"))#end',
+    `#if(${origins.map((o) => `$origin == "${o}"`).join(' || ')})`,
+    '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
+    '#end',
+  ].join('\n');
 }

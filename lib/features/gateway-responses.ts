@@ -1,4 +1,4 @@
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { OpenApiObject } from '../private/openapi';
 import { CorsOptions, gatewayResponseCorsHeaders } from './cors';
 
 /** The JSON body of API Gateway's own error responses. `messageString` is already a quoted JSON string. */
@@ -6,19 +6,21 @@ const GATEWAY_ERROR_TEMPLATE =
   '{"message":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}';
 
 /**
- * JSON bodies on API Gateway's own 4XX and 5XX responses (authorizer, throttling, validation and
- * integration failures), with the CORS headers when the API has `cors`, so browsers see the real status.
+ * The definition's gateway responses: JSON bodies on API Gateway's own 4XX and 5XX responses
+ * (authorizer, throttling, validation and integration failures), with the CORS headers when the API has
+ * `cors`, so browsers see the real status.
  */
-export function addJsonGatewayResponses(api: apigw.RestApi, cors?: CorsOptions): void {
-  const responseHeaders = cors ? gatewayResponseCorsHeaders(cors) : undefined;
-  for (const [id, type] of [
-    ['Default4xx', apigw.ResponseType.DEFAULT_4XX],
-    ['Default5xx', apigw.ResponseType.DEFAULT_5XX],
-  ] as const) {
-    api.addGatewayResponse(id, {
-      type,
-      responseHeaders,
-      templates: { 'application/json': GATEWAY_ERROR_TEMPLATE },
-    });
-  }
+export function gatewayResponses(cors?: CorsOptions): OpenApiObject {
+  const headers = cors ? gatewayResponseCorsHeaders(cors) : {};
+  const response: OpenApiObject = {
+    ...(Object.keys(headers).length > 0
+      ? {
+          responseParameters: Object.fromEntries(
+            Object.entries(headers).map(([name, value]) => [`gatewayresponse.header.${name}`, value]),
+          ),
+        }
+      : {}),
+    responseTemplates: { 'application/json': GATEWAY_ERROR_TEMPLATE },
+  };
+  return { DEFAULT_4XX: response, DEFAULT_5XX: response };
 }

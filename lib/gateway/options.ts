@@ -156,6 +156,14 @@ export interface RestApiPresetProps {
   readonly tracing?: boolean;
 
   /**
+   * A file to write the API's OpenAPI contract to (what `openApi()` returns) when the app synthesizes,
+   * for client and SDK generators, e.g. `openapi/orders.json`. A relative path is relative to the
+   * directory the app runs in (where `cdk synth` runs); missing directories are created.
+   * @default - not written
+   */
+  readonly openApiFile?: string;
+
+  /**
    * Whether the stack outputs each stage's invoke URL (a `CfnOutput` with the id `Url.<stageName>`
    * under the preset, without an export name).
    * @default true
@@ -199,8 +207,35 @@ export interface RouteOptions {
   readonly requestParameters?: { [name: string]: boolean };
 
   /**
-   * Models the request body must match, by content type. Checked by the API's request validator.
+   * JSON Schemas the request body must match, by content type, e.g. `{ 'application/json': { type:
+   * apigw.JsonSchemaType.OBJECT, required: ['name'] } }`. Each becomes a model of the API (JSON Schema
+   * draft 4), checked by the API's request validator, and the body of the operation in the OpenAPI contract.
    * @default - the body is not validated
    */
-  readonly requestModels?: { [contentType: string]: apigw.IModel };
+  readonly requestSchemas?: { [contentType: string]: apigw.JsonSchema };
+
+  /**
+   * The operation's id in the OpenAPI contract, which SDK generators name methods after: letters, digits
+   * and underscores, unique in the API.
+   * @default - none
+   */
+  readonly operationId?: string;
+
+  /**
+   * A short summary of the operation, in the OpenAPI contract.
+   * @default - none
+   */
+  readonly summary?: string;
+
+  /**
+   * A description of the operation, in the OpenAPI contract.
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * Tags that group the operation in the OpenAPI contract.
+   * @default - none
+   */
+  readonly tags?: string[];
 }

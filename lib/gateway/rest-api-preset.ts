@@ -1,4 +1,4 @@
-import { CfnOutput, Names } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -8,17 +8,20 @@ import { AccessLogs } from '../features/access-logs';
 import { ApiAuthorization } from '../features/auth';
 import { AuthorizerRegistry } from '../features/authorizer-registry';
 import { routeCacheKey } from '../features/caching';
-import { CorsOptions, integrationResponseCors, preflightOptions, validateCors } from '../features/cors';
-import { addJsonGatewayResponses } from '../features/gateway-responses';
+import { CorsOptions, integrationResponseCors, validateCors } from '../features/cors';
+import { acknowledgeRequestValidation, RequestModels } from '../features/request-validation';
 import { associateWebAcl, createWebAcl } from '../features/waf';
 import { InvokePermissions } from '../integrations/invoke-permissions';
 import { RouteIntegration } from '../integrations/route-integration';
 import { PresetValidationError } from '../private/errors';
+import { OpenApiObject } from '../private/openapi';
+import { ApiRoute } from './api-route';
+import { ApiDocumentParts, renderContract, renderDefinition } from './definition';
+import { checkDefinition, writeContractAtSynth } from './definition-checks';
 import { RestApiPresetProps, RouteOptions } from './options';
-import { PresetRestApi } from './preset-rest-api';
 import { RouteTable } from './route-table';
-import { checkRouteOptions, methodRequestParameters } from './routes';
-import { createStage, ResolvedStage, resolveStages, StageRoute } from './stages';
+import { checkRouteOptions, methodRequestParameters, RouteRecord } from './routes';
+import { createStage, ResolvedStage, resolveStages } from './stages';
 
 /**
  * What every preset is: a REST API with its stages, routes and protections. Use it to write code
@@ -26,8 +29,8 @@ import { createStage, ResolvedStage, resolveStages, StageRoute } from './stages'
  */
 export interface IRestApiPreset extends IConstruct {
   // Escape hatches: the presets expose the concrete constructs they created, not their interfaces.
-  /** The underlying API Gateway REST API. */
-  readonly restApi: apigw.RestApi; // eslint-disable-line awscdk/no-construct-in-interface
+  /** The underlying API Gateway REST API, defined by the API definition the routes render to. */
+  readonly restApi: apigw.SpecRestApi; // eslint-disable-line awscdk/no-construct-in-interface
 
   /** The stages, in the order given. */
   readonly stages: apigw.Stage[]; // eslint-disable-line awscdk/no-construct-in-interface
@@ -44,9 +47,9 @@ export interface IRestApiPreset extends IConstruct {
    * @param method GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or ANY
    * @param path the resource path, e.g. `/orders/{id}` or `/files/{proxy+}`
    * @param integration where requests go
-   * @param options authorization, caching, throttling, timeout and validation of this route
+   * @param options authorization, caching, throttling, timeout, validation and documentation of this route
    */
-  addRoute(method: string, path: string, integration: RouteIntegration, options?: RouteOptions): apigw.Method;
+  addRoute(method: string, path: string, integration: RouteIntegration, options?: RouteOptions): ApiRoute;
 
   /**
    * The stage with this name.
@@ -54,18 +57,26 @@ export interface IRestApiPreset extends IConstruct {
    * @param stageName the name of one of the API's stages
    */
   stage(stageName: string): apigw.Stage;
+
+  /**
+   * The API's contract: its OpenAPI 3.0 document without API Gateway's extensions or deploy-time
+   * values (paths, operations, parameters, request bodies, security), for clients and SDK generators.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON: `any` in every jsii language
+  openApi(): any;
 }
 
 /**
- * The engine every preset composes: a REST API with stages and retained deployments, one route table,
- * authorizers, caching, throttling, CORS, logging, tracing and WAF. Each of those is a building block
- * that owns its rules; this class wires them together in the order an API is made.
+ * The engine every preset composes: a REST API defined by one OpenAPI definition that the route table
+ * renders to, with stages and retained deployments, authorizers, caching, throttling, CORS, logging,
+ * tracing and WAF. Each of those is a building block that owns its rules; this class wires them together
+ * in the order an API is made.
  *
  * @internal
  */
 export abstract class RestApiPreset extends Construct implements IRestApiPreset {
-  /** The underlying API Gateway REST API. */
-  public readonly restApi: apigw.RestApi;
+  /** The underlying API Gateway REST API, defined by the API definition the routes render to. */
+  public readonly restApi: apigw.SpecRestApi;
 
   /** The stages, in the order given. */
   public readonly stages: apigw.Stage[];
@@ -79,18 +90,17 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   /** The access-log group, when access logs go to CloudWatch Logs. */
   public readonly accessLogGroup?: logs.ILogGroup;
 
-  /** The request validator every route uses: it checks declared parameters and body models. */
-  public readonly requestValidator: apigw.RequestValidator;
-
-  private readonly api: PresetRestApi;
+  private readonly apiName: string;
+  private readonly apiDescription?: string;
   private readonly endpointLabel: string;
   private readonly cors?: CorsOptions;
   private readonly defaultAuthorization: ApiAuthorization;
   private readonly resolvedStages: ResolvedStage[];
-  private readonly routes: RouteTable<StageRoute>;
+  private readonly routes: RouteTable<RouteRecord>;
   private readonly authorizers: AuthorizerRegistry;
+  private readonly models = new RequestModels();
   private readonly invokePermissions: InvokePermissions;
-  private readonly preflightPaths = new Set<string>();
+  private readonly operationIds = new Set<string>();
 
   protected constructor(
     scope: Construct,
@@ -101,7 +111,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     super(scope, id);
     this.endpointLabel =
       endpointType === apigw.EndpointType.EDGE ? 'edge-optimized' : endpointType.toLowerCase();
-    this.routes = new RouteTable<StageRoute>(this);
+    this.routes = new RouteTable<RouteRecord>(this);
+    this.apiName = props.apiName ?? Names.uniqueResourceName(this, { maxLength: 128 });
+    this.apiDescription = props.description;
 
     // Everything given is checked before anything is created.
     if (props.cors) {
@@ -109,32 +121,40 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       this.cors = props.cors;
     }
     this.resolvedStages = resolveStages(this, props);
-    this.authorizers = new AuthorizerRegistry(this, (data) => this.deployment.addToLogicalId(data));
+    this.authorizers = new AuthorizerRegistry(this, {
+      addToDeploymentHash: (data) => this.deployment.addToLogicalId(data),
+      allowAuthorizerInvoke: (fn) => this.invokePermissions.allowAuthorizer(fn),
+    });
     this.defaultAuthorization = props.authorization ?? ApiAuthorization.iam();
     this.authorizers.check(this.defaultAuthorization._config);
 
-    // The API, the deployment its stages serve, and what every route shares.
-    this.api = new PresetRestApi(this, 'Api', {
-      restApiName: props.apiName ?? Names.uniqueResourceName(this, { maxLength: 128 }),
+    // The API, defined by the definition its routes render to, and the deployment its stages serve.
+    this.restApi = new apigw.SpecRestApi(this, 'Api', {
+      apiDefinition: apigw.ApiDefinition.fromInline(
+        // Rendered from the finished route table whenever the template is resolved.
+        Lazy.uncachedAny({ produce: () => this.definition() }),
+      ),
+      restApiName: this.apiName,
       description: props.description,
-      endpointConfiguration: { types: [endpointType] },
+      endpointTypes: [endpointType],
+      // The definition replaces the whole API on every update: a removed route is gone.
+      mode: apigw.RestApiMode.OVERWRITE,
       deploy: false,
       // The account-level CloudWatch role is handled without clobbering other APIs (see below).
       cloudWatchRole: false,
     });
-    this.restApi = this.api;
+    const cfnRestApi = this.restApi.node.defaultChild as apigw.CfnRestApi;
+    // An import warning (something API Gateway would skip) fails the deployment instead of dropping it.
+    cfnRestApi.failOnWarnings = true;
+    // The definition cannot carry the endpoint type; on import API Gateway takes it from here.
+    cfnRestApi.parameters = { endpointConfigurationTypes: endpointType };
+    acknowledgeRequestValidation(cfnRestApi);
     this.deployment = new apigw.Deployment(this, 'Deployment', {
-      api: this.api,
+      api: this.restApi,
       retainDeployments: true,
-      description: 'Deployment of the API model; retained so stages can be rolled back',
+      description: 'Deployment of the API definition; retained so stages can be rolled back',
     });
-    this.api.useDeployment(this.deployment);
-    this.invokePermissions = new InvokePermissions(this, this.api);
-    this.requestValidator = this.api.addRequestValidator('RequestValidator', {
-      validateRequestBody: true,
-      validateRequestParameters: true,
-    });
-    addJsonGatewayResponses(this.api, this.cors);
+    this.invokePermissions = new InvokePermissions(this, this.restApi);
 
     // Logging: access logs, and the account role that CloudWatch access and execution logs need.
     const accessLogs = (props.accessLogs ?? AccessLogs.cloudWatch())._bind(this);
@@ -150,7 +170,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       const stage = createStage(this, resolved, {
         deployment: this.deployment,
         accessLogDestination: accessLogs.destination,
-        routes: () => this.routes.entries().map((r) => r.value),
+        routes: () => this.records(),
         preflight: this.cors !== undefined,
       });
       if (accountRole) {
@@ -162,7 +182,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       return stage;
     });
     // The RestApi's own url/urlForPath (escape hatch users) then point at the first stage.
-    this.api.deploymentStage = this.stages[0];
+    this.restApi.deploymentStage = this.stages[0];
     if (props.urlOutputs !== false) {
       this.resolvedStages.forEach(({ options: { stageName } }, index) => {
         new CfnOutput(this, `Url.${stageName}`, {
@@ -172,14 +192,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       });
     }
 
-    this.node.addValidation({
-      validate: () =>
-        this.routes.size === 0
-          ? [
-              `Invalid routes: none. API Gateway cannot deploy an API without methods; add one with addRoute().`,
-            ]
-          : [],
-    });
+    this.node.addValidation({ validate: () => checkDefinition(this, this.restApi, this.records()) });
+    if (props.openApiFile) {
+      writeContractAtSynth(this, props.openApiFile, () => this.openApi());
+    }
   }
 
   /** The invoke URL of the first stage. */
@@ -211,17 +227,18 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
    * @param method GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or ANY
    * @param path the resource path, e.g. `/orders/{id}` or `/files/{proxy+}`
    * @param integration where requests go
-   * @param options authorization, caching, throttling, timeout and validation of this route
-   * @returns the API Gateway method, for anything the options do not cover
+   * @param options authorization, caching, throttling, timeout, validation and documentation of this route
+   * @returns the route, whose operation in the API definition can be overridden
    */
   public addRoute(
     method: string,
     path: string,
     integration: RouteIntegration,
     options: RouteOptions = {},
-  ): apigw.Method {
+  ): ApiRoute {
     // Everything is checked first: a route that throws leaves no trace.
     const key = this.routes.parse(method, path);
+    const route = `${key.method} ${key.path}`;
     if (key.method === 'OPTIONS' && this.cors) {
       throw new PresetValidationError(
         this,
@@ -231,7 +248,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       );
     }
     const authorization = (options.authorization ?? this.defaultAuthorization)._config;
-    checkRouteOptions(this, key, options, this.endpointLabel);
+    checkRouteOptions(this, key, options, this.endpointLabel, this.operationIds);
     const cacheKeyParameters = routeCacheKey(
       this,
       { ...key, requestParameters: options.requestParameters, authorization },
@@ -242,6 +259,13 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       },
     );
     this.authorizers.check(authorization);
+    const bodyModels = Object.entries(options.requestSchemas ?? {}).map(
+      ([contentType, schema]) =>
+        [
+          contentType,
+          this.models.prepare(this, `requestSchemas of ${route}.${contentType}`, schema),
+        ] as const,
+    );
     const rendering = integration._render({
       scope: this,
       method: key.method,
@@ -253,31 +277,75 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       cors: this.cors ? integrationResponseCors(this.cors) : undefined,
     });
 
-    // From here on the route is recorded and rendered.
+    // From here on the route is recorded.
+    const apiRoute = ApiRoute._create(this, key.method, key.path);
+    if (options.operationId) {
+      this.operationIds.add(options.operationId);
+    }
     this.routes.add(key, {
       key,
+      route: apiRoute,
       throttling: options.throttling,
       cached: cacheKeyParameters !== undefined,
       cacheTtl: options.cache?.ttl,
-    });
-    const resource = this.api.root.resourceForPath(key.path);
-    const added = resource.addMethod(key.method, rendering.integration, {
-      ...this.authorizers.bind(authorization),
+      documentation: options,
       requestParameters: methodRequestParameters(
         key,
         cacheKeyParameters,
         rendering.requestParameters,
         options.requestParameters,
       ),
-      requestModels: options.requestModels,
-      requestValidator: this.requestValidator,
-      methodResponses: rendering.methodResponses,
+      bodyModels:
+        bodyModels.length > 0
+          ? Object.fromEntries(
+              bodyModels.map(([contentType, model]) => [contentType, this.models.register(model)]),
+            )
+          : undefined,
+      security: this.authorizers.bind(authorization, apiRoute),
+      integration: rendering,
     });
-    this.authorizers.acknowledge(added, `${key.method} ${key.path}`, authorization);
-    if (this.cors && !this.preflightPaths.has(key.path)) {
-      this.preflightPaths.add(key.path);
-      resource.addCorsPreflight(preflightOptions(this.cors));
+    return apiRoute;
+  }
+
+  /**
+   * The API's contract: its OpenAPI 3.0 document without API Gateway's extensions or deploy-time
+   * values (paths, operations, parameters, request bodies, security), for clients and SDK generators.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON, as IRestApiPreset.openApi
+  public openApi(): any {
+    const parts = this.documentParts();
+    const contract = renderContract({
+      ...parts,
+      title: Token.isUnresolved(parts.title) ? this.node.path : parts.title,
+    });
+    const tokens = Stack.of(this).resolve(contract);
+    if (JSON.stringify(tokens) !== JSON.stringify(contract)) {
+      throw new PresetValidationError(
+        this,
+        'OpenAPI contract',
+        'a value known only at deploy time',
+        'The contract is what clients are built from: descriptions, summaries, tags and body schemas must be known at synth.',
+      );
     }
-    return added;
+    return contract;
+  }
+
+  private records(): RouteRecord[] {
+    return this.routes.entries().map((r) => r.value);
+  }
+
+  private documentParts(): ApiDocumentParts {
+    return {
+      title: this.apiName,
+      description: this.apiDescription,
+      routes: this.records(),
+      securitySchemes: this.authorizers.securitySchemes(),
+      schemas: this.models.schemas(),
+      cors: this.cors,
+    };
+  }
+
+  private definition(): OpenApiObject {
+    return renderDefinition(this.documentParts());
   }
 }

@@ -2,7 +2,8 @@ import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { HTTP_METHODS } from '../private/limits';
 
-const LITERAL_SEGMENT = /^[A-Za-z0-9:._$-]+$/;
+// API Gateway imports path segments of letters, digits and _ - . , : (its OpenAPI import rules).
+const LITERAL_SEGMENT = /^[A-Za-z0-9:._,-]+$/;
 const VARIABLE_SEGMENT = /^\{([A-Za-z0-9._-]+)(\+?)\}$/;
 
 /** One parsed path segment. */
@@ -91,7 +92,7 @@ export class RouteTable<T> {
           this.scope,
           'path',
           path,
-          `Segment '${text}' is not allowed: segments are letters, digits and : . _ - $, or a variable such as {id} or {proxy+}.`,
+          `Segment '${text}' is not allowed: segments are letters, digits and : . _ - , or a variable such as {id} or {proxy+}.`,
         );
       }
       return { text, greedy: false };

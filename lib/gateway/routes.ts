@@ -1,21 +1,42 @@
 import { IConstruct } from 'constructs';
+import { SecurityRequirement } from '../features/authorizer-registry';
+import { IntegrationRendering } from '../integrations/route-integration';
 import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';
+import { OpenApiObject, openApiParameter, withoutExtensions } from '../private/openapi';
+import { ApiRoute } from './api-route';
 import { RouteOptions } from './options';
 import { RouteKey } from './route-table';
+import { StageRoute } from './stages';
+
+const OPERATION_ID = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
 /**
- * Checks a route's own options against API Gateway's limits; throws on the first problem.
+ * Checks a route's own options against API Gateway's limits and the API's other routes; throws on the
+ * first problem.
  *
  * @param endpointLabel the API's endpoint type as users know it, e.g. 'edge-optimized'
+ * @param operationIds the operation ids other routes of the API use
  */
 export function checkRouteOptions(
   scope: IConstruct,
   key: RouteKey,
   options: RouteOptions,
   endpointLabel: string,
+  operationIds: ReadonlySet<string>,
 ): void {
   const route = `${key.method} ${key.path}`;
+  const { operationId } = options;
+  if (operationId !== undefined && (!OPERATION_ID.test(operationId) || operationIds.has(operationId))) {
+    throw new PresetValidationError(
+      scope,
+      `operationId of ${route}`,
+      operationId,
+      operationIds.has(operationId)
+        ? 'Operation ids are unique in an API: another route has it.'
+        : 'An operation id is 1-128 letters, digits and underscores, not starting with a digit, so every SDK generator can name a method after it.',
+    );
+  }
   if (options.timeout) {
     limits.checkIntegrationTimeout(scope, `timeout of ${route}`, options.timeout, endpointLabel);
   }
@@ -54,4 +75,81 @@ export function methodRequestParameters(
   }
   Object.assign(parameters, integrationParameters, declared);
   return Object.keys(parameters).length > 0 ? parameters : undefined;
+}
+
+/** Documentation of a route's operation, from its options. */
+export interface OperationDocumentation {
+  readonly operationId?: string;
+  readonly summary?: string;
+  readonly description?: string;
+  readonly tags?: string[];
+}
+
+/** Everything the definition, the contract and the stages need of one route. */
+export interface RouteRecord extends StageRoute {
+  readonly route: ApiRoute;
+  readonly documentation: OperationDocumentation;
+  /** Method request parameters and whether each is required. */
+  readonly requestParameters?: Record<string, boolean>;
+  /** The body's model, by content type. */
+  readonly bodyModels?: Record<string, string>;
+  /** The security requirement; undefined for a public route. */
+  readonly security?: SecurityRequirement;
+  readonly integration: IntegrationRendering;
+}
+
+/** What a successful response of a proxy integration is documented as: whatever the backend sends. */
+const PROXY_RESPONSES = { '200': { description: 'Backend response' } };
+
+/**
+ * The route's operation. In the contract (`withExtensions: false`) it has no API Gateway extension.
+ */
+export function renderOperation(record: RouteRecord, withExtensions: boolean): OpenApiObject {
+  const { documentation } = record;
+  const operation: OpenApiObject = {};
+  if (documentation.operationId) {
+    operation.operationId = documentation.operationId;
+  }
+  if (documentation.summary) {
+    operation.summary = documentation.summary;
+  }
+  if (documentation.description) {
+    operation.description = documentation.description;
+  }
+  if (documentation.tags && documentation.tags.length > 0) {
+    operation.tags = documentation.tags;
+  }
+  const parameters = Object.entries(record.requestParameters ?? {})
+    .sort(([a], [b]) => parameterOrder(a) - parameterOrder(b))
+    .map(([name, required]) => openApiParameter(name, required));
+  if (parameters.length > 0) {
+    operation.parameters = parameters;
+  }
+  if (record.bodyModels) {
+    operation.requestBody = {
+      required: true,
+      content: Object.fromEntries(
+        Object.entries(record.bodyModels).map(([contentType, model]) => [
+          contentType,
+          { schema: { $ref: `#/components/schemas/${model}` } },
+        ]),
+      ),
+    };
+  }
+  operation.responses = record.integration.responses ?? PROXY_RESPONSES;
+  if (record.security) {
+    operation.security = [record.security];
+  }
+  if (withExtensions) {
+    operation['x-amazon-apigateway-integration'] = record.integration.integration;
+  }
+  record.route._applyOverrides(operation);
+  return withExtensions ? operation : (withoutExtensions(operation) as OpenApiObject);
+}
+
+/** Path parameters first, then query strings, then headers, as API Gateway's console lists them. */
+function parameterOrder(name: string): number {
+  return ['method.request.path.', 'method.request.querystring.', 'method.request.header.'].findIndex((p) =>
+    name.startsWith(p),
+  );
 }

@@ -170,7 +170,8 @@ export function methodSettings(
   }
   for (const route of routes) {
     const cached = route.cached && stage.cache !== undefined;
-    if (!cached && !route.throttling) {
+    // Only routes that differ from their stage: a large API would otherwise list every route.
+    if (!cached && sameThrottling(route.throttling ?? stage.throttling, stage.throttling)) {
       continue;
     }
     for (const httpMethod of methodsServedBy(route.key, methodsByPath.get(route.key.path)!, preflight)) {
@@ -189,11 +190,19 @@ export function methodSettings(
 }
 
 /** The methods a route answers: an ANY route answers those its path has no own route (or preflight) for. */
-function methodsServedBy(key: RouteKey, methodsOfPath: ReadonlySet<string>, preflight: boolean): string[] {
+export function methodsServedBy(
+  key: RouteKey,
+  methodsOfPath: ReadonlySet<string>,
+  preflight: boolean,
+): string[] {
   if (key.method !== 'ANY') {
     return [key.method];
   }
   return HTTP_METHODS.filter((m) => m !== 'ANY' && !methodsOfPath.has(m) && !(preflight && m === 'OPTIONS'));
+}
+
+function sameThrottling(a: ThrottlingOptions, b: ThrottlingOptions): boolean {
+  return a.rateLimit === b.rateLimit && a.burstLimit === b.burstLimit;
 }
 
 /** A complete method setting: API Gateway does not inherit stage-wide values into a per-method entry. */

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 
 /**
  * The Lambda invoke permissions of one API: one per function, covering every stage, method and path of
- * this API, however many routes use the function. aws-cdk-lib gives two per method, which fills the
+ * this API, however many routes use the function (and one per authorizer function). aws-cdk-lib gives two per method, which fills the
  * function's 20 KB policy and the stack's 500 resources long before API Gateway's own limits.
  */
 export class InvokePermissions {
@@ -18,12 +18,32 @@ export class InvokePermissions {
    */
   constructor(
     private readonly scope: Construct,
-    private readonly api: apigw.RestApi,
+    private readonly api: apigw.RestApiBase,
   ) {}
 
-  /** Lets this API invoke the function; a second call for the same function does nothing. */
+  /** Lets this API invoke the function from its routes; a second call for the same function does nothing. */
   public allow(fn: lambda.IFunction): void {
-    const id = `Invoke${Names.nodeUniqueId(fn.node)}`;
+    this.grant('Invoke', fn, this.api.arnForExecuteApi('*', '/*', '*'));
+  }
+
+  /**
+   * Lets this API's authorizers invoke the function. Their ids are given by API Gateway when it imports
+   * the definition, so the permission covers every authorizer of this API.
+   */
+  public allowAuthorizer(fn: lambda.IFunction): void {
+    this.grant(
+      'Authorize',
+      fn,
+      Stack.of(this.scope).formatArn({
+        service: 'execute-api',
+        resource: this.api.restApiId,
+        resourceName: 'authorizers/*',
+      }),
+    );
+  }
+
+  private grant(prefix: string, fn: lambda.IFunction, sourceArn: string): void {
+    const id = `${prefix}${Names.nodeUniqueId(fn.node)}`;
     if (this.granted.has(id)) {
       return;
     }
@@ -31,7 +51,7 @@ export class InvokePermissions {
     fn.addPermission(id, {
       scope: this.scope,
       principal: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      sourceArn: this.api.arnForExecuteApi('*', '/*', '*'),
+      sourceArn,
       // The account as well as the ARN: confused-deputy protection (AWS Control Tower CT.LAMBDA.PR.2).
       sourceAccount: Stack.of(this.scope).account,
     });

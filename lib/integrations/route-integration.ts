@@ -1,9 +1,10 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { IntegrationResponseCors } from '../features/cors';
 import { PresetValidationError } from '../private/errors';
+import { OpenApiObject, responseHeaders } from '../private/openapi';
+import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from './lambda';
 
 /**
  * Options for `RouteIntegration.http()`.
@@ -42,7 +43,7 @@ export interface IntegrationContext {
   readonly cacheKeyParameters?: string[];
   /** Lets the function be invoked by this API (one permission per function per API). */
   readonly allowInvoke: (fn: lambda.IFunction) => void;
-  /** Adds data to the deployment fingerprint, for values the method template does not show. */
+  /** Adds data to the deployment fingerprint, for values the definition does not show. */
   readonly addToDeploymentHash: (data: unknown) => void;
   /** CORS headers for responses API Gateway builds itself, when the API has `cors`. */
   readonly cors?: IntegrationResponseCors;
@@ -50,8 +51,10 @@ export interface IntegrationContext {
 
 /** @internal */
 export interface IntegrationRendering {
-  readonly integration: apigw.Integration;
-  readonly methodResponses?: apigw.MethodResponse[];
+  /** The operation's `x-amazon-apigateway-integration`. */
+  readonly integration: OpenApiObject;
+  /** The operation's responses (method responses), by status code. */
+  readonly responses?: Record<string, OpenApiObject>;
   /** Method request parameters the integration needs declared. */
   readonly requestParameters?: Record<string, boolean>;
 }
@@ -67,21 +70,14 @@ export class RouteIntegration {
   public static lambdaFunction(handler: lambda.IFunction): RouteIntegration {
     return new RouteIntegration((ctx) => {
       ctx.allowInvoke(handler);
-      const name =
-        handler instanceof lambda.Function
-          ? (handler.node.defaultChild as lambda.CfnFunction).functionName
-          : undefined;
-      if (name && !Token.isUnresolved(name)) {
-        // A renamed function is replaced; its new ARN must reach the stage through a new deployment.
-        ctx.addToDeploymentHash({ lambdaFunctionName: name });
-      }
+      addFunctionNameToDeploymentHash(handler, ctx.addToDeploymentHash);
       return {
-        integration: new apigw.AwsIntegration({
-          proxy: true,
-          service: 'lambda',
-          path: `2015-03-31/functions/${handler.functionArn}/invocations`,
-          options: { timeout: ctx.timeout, cacheKeyParameters: ctx.cacheKeyParameters },
-        }),
+        integration: {
+          type: 'aws_proxy',
+          httpMethod: 'POST',
+          uri: lambdaInvocationUri(handler),
+          ...commonIntegrationSettings(ctx),
+        },
       };
     });
   }
@@ -119,15 +115,13 @@ export class RouteIntegration {
         }
       }
       return {
-        integration: new apigw.HttpIntegration(url, {
-          proxy: true,
+        integration: {
+          type: 'http_proxy',
           httpMethod: options.httpMethod ?? ctx.method,
-          options: {
-            timeout: ctx.timeout,
-            cacheKeyParameters: ctx.cacheKeyParameters,
-            requestParameters: Object.keys(requestParameters).length > 0 ? requestParameters : undefined,
-          },
-        }),
+          uri: url,
+          ...(Object.keys(requestParameters).length > 0 ? { requestParameters } : {}),
+          ...commonIntegrationSettings(ctx),
+        },
         requestParameters: methodParameters,
       };
     });
@@ -149,24 +143,27 @@ export class RouteIntegration {
       }
       const cors = ctx.cors;
       return {
-        integration: new apigw.MockIntegration({
-          passthroughBehavior: apigw.PassthroughBehavior.NEVER,
+        integration: {
+          type: 'mock',
+          passthroughBehavior: 'never',
           requestTemplates: { 'application/json': `{"statusCode": ${statusCode}}` },
-          integrationResponses: [
-            {
+          responses: {
+            default: {
               statusCode: `${statusCode}`,
-              responseParameters: cors?.responseParameters,
+              ...(cors ? { responseParameters: cors.responseParameters } : {}),
               responseTemplates: {
                 'application/json': `${cors?.templatePrefix ?? ''}${options.body ?? '{}'}`,
               },
             },
-          ],
-          timeout: ctx.timeout,
-          cacheKeyParameters: ctx.cacheKeyParameters,
-        }),
-        methodResponses: [
-          { statusCode: `${statusCode}`, responseParameters: cors?.methodResponseParameters },
-        ],
+          },
+          ...commonIntegrationSettings(ctx),
+        },
+        responses: {
+          [`${statusCode}`]: {
+            description: 'The fixed response',
+            ...(cors ? { headers: responseHeaders(cors.methodResponseParameters) } : {}),
+          },
+        },
       };
     });
   }
@@ -177,4 +174,12 @@ export class RouteIntegration {
   private constructor(render: (ctx: IntegrationContext) => IntegrationRendering) {
     this._render = render;
   }
+}
+
+/** What every integration takes from the route: its timeout and its cache key. */
+function commonIntegrationSettings(ctx: IntegrationContext): OpenApiObject {
+  return {
+    ...(ctx.timeout ? { timeoutInMillis: ctx.timeout.toMilliseconds() } : {}),
+    ...(ctx.cacheKeyParameters ? { cacheKeyParameters: ctx.cacheKeyParameters } : {}),
+  };
 }

@@ -20,6 +20,10 @@ export const STAGE_VARIABLE_VALUE_PATTERN = /^[A-Za-z0-9\-._~:/?#&=,]{1,512}$/;
 export const MAX_STAGE_VARIABLES = 100;
 export const MAX_STAGES_PER_API = 10;
 export const MAX_AUTHORIZERS_PER_API = 10;
+/** API Gateway's default quota of resources (paths) per REST API; adjustable. */
+export const MAX_RESOURCES_PER_API = 300;
+/** CloudFormation's template size limit (a template uploaded to S3, as the CDK CLI does). */
+export const MAX_TEMPLATE_BYTES = 1_000_000;
 export const CACHE_TTL_MAX_SECONDS = 3600;
 export const INTEGRATION_TIMEOUT_MIN_MS = 50;
 export const INTEGRATION_TIMEOUT_MAX_MS = 29_000;

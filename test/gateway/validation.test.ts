@@ -1,5 +1,5 @@
 import { App, CfnParameter, Duration, Lazy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
@@ -11,6 +11,7 @@ import {
   RouteOptions,
   StageOptions,
 } from '../../lib';
+import { definitionOf, integrationOf, operationOf, operationsOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
 
 const MOCK = RouteIntegration.mock();
@@ -369,9 +370,9 @@ describe('caching', () => {
       },
       CACHED,
     );
-    methodTemplate(a).hasResourceProperties('AWS::ApiGateway::Method', {
-      Integration: { CacheKeyParameters: ['method.request.querystring.page'] },
-    });
+    expect(integrationOf(methodTemplate(a), 'GET', '/orders').cacheKeyParameters).toEqual([
+      'method.request.querystring.page',
+    ]);
   });
 
   test('fails when an IAM-authorized route is cached without shared: true', () => {
@@ -385,11 +386,11 @@ describe('caching', () => {
 
   test('accepts an IAM-authorized cached route with shared: true, keyed by its path variable only', () => {
     const a = apiWithRoute('GET', '/orders/{id}', { cache: { shared: true } }, CACHED);
-    methodTemplate(a).hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'GET',
-      AuthorizationType: 'AWS_IAM',
-      Integration: { CacheKeyParameters: ['method.request.path.id'] },
-    });
+    const operation = operationOf(methodTemplate(a), 'GET', '/orders/{id}');
+    expect(operation.security).toEqual([{ sigv4: [] }]);
+    expect(operation['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual([
+      'method.request.path.id',
+    ]);
   });
 
   test('fails when a cached route is authorized by a request authorizer with only context identity sources', () => {
@@ -411,10 +412,10 @@ describe('caching', () => {
   ])('keys a %s-authorized cached route by the Authorization header and the path variable', (_, auth) => {
     const a = api(CACHED);
     a.addRoute('GET', '/orders/{id}', MOCK, { authorization: auth(a), cache: {} });
-    methodTemplate(a).hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'GET',
-      Integration: { CacheKeyParameters: ['method.request.path.id', 'method.request.header.Authorization'] },
-    });
+    expect(integrationOf(methodTemplate(a), 'GET', '/orders/{id}').cacheKeyParameters).toEqual([
+      'method.request.path.id',
+      'method.request.header.Authorization',
+    ]);
   });
 
   test('keys a request-authorized cached route by its header and query-string identity sources only', () => {
@@ -423,20 +424,18 @@ describe('caching', () => {
       identitySources: ['method.request.querystring.key', 'context.sourceIp'],
     });
     a.addRoute('GET', '/orders', MOCK, { authorization, cache: {} });
-    methodTemplate(a).hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'GET',
-      Integration: { CacheKeyParameters: ['method.request.querystring.key'] },
-    });
+    expect(integrationOf(methodTemplate(a), 'GET', '/orders').cacheKeyParameters).toEqual([
+      'method.request.querystring.key',
+    ]);
   });
 
   test('leaves the caller out of the cache key of a shared Cognito-authorized route', () => {
     const a = api(CACHED);
     const authorization = ApiAuthorization.cognito({ userPools: [pool(a)] });
     a.addRoute('GET', '/orders/{id}', MOCK, { authorization, cache: { shared: true } });
-    methodTemplate(a).hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'GET',
-      Integration: { CacheKeyParameters: ['method.request.path.id'] },
-    });
+    expect(integrationOf(methodTemplate(a), 'GET', '/orders/{id}').cacheKeyParameters).toEqual([
+      'method.request.path.id',
+    ]);
   });
 });
 
@@ -613,8 +612,10 @@ describe('authorization', () => {
     a.addRoute('POST', '/a', MOCK, { authorization: shared });
     a.addRoute('GET', '/b', MOCK, { authorization: ApiAuthorization.lambdaToken(handler) });
     const template = methodTemplate(a);
-    template.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
-    template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { AuthorizerId: Match.anyValue() }, 3);
+    const schemes = Object.keys(definitionOf(template).components.securitySchemes);
+    expect(schemes).toEqual([expect.stringMatching(/^Authorizer[0-9A-F]{8}$/)]);
+    const requirements = operationsOf(template).map(({ operation }) => operation.security);
+    expect(requirements).toEqual([[{ [schemes[0]]: [] }], [{ [schemes[0]]: [] }], [{ [schemes[0]]: [] }]]);
   });
 });
 
@@ -666,12 +667,9 @@ describe('integrations', () => {
   test("accepts an HTTP integration URL that uses the route's greedy variable", () => {
     const a = apiWithRoute('GET', '/legacy/{proxy+}', {});
     a.addRoute('POST', '/legacy/{proxy+}', RouteIntegration.http('http://legacy.example.com/{proxy}'));
-    methodTemplate(a).hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'POST',
-      Integration: {
-        Uri: 'http://legacy.example.com/{proxy}',
-        RequestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
-      },
+    expect(integrationOf(methodTemplate(a), 'POST', '/legacy/{proxy+}')).toMatchObject({
+      uri: 'http://legacy.example.com/{proxy}',
+      requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
     });
   });
 
@@ -760,8 +758,8 @@ describe('a rejected route changes nothing', () => {
     expect(() => a.addRoute('GET', '/c', integration, options)).toThrow(/Invalid/);
     a.addRoute('GET', '/c', MOCK);
     const t = methodTemplate(a);
-    t.resourceCountIs('AWS::ApiGateway::Method', 1);
-    t.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
+    expect(operationsOf(t).map(({ route }) => route)).toEqual(['GET /c']);
+    expect(definitionOf(t).components.securitySchemes).toEqual({ sigv4: expect.anything() });
     t.resourceCountIs('AWS::Lambda::Permission', 0);
   });
 });

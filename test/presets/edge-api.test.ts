@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiAuthorization, CacheSize, EdgeApi, RouteIntegration } from '../../lib';
+import { definitionOf, integrationOf, Json, operationOf, operationsOf } from '../support/definition';
 
 function handler(scope: Stack, id = 'Handler'): lambda.Function {
   return new lambda.Function(scope, id, {
@@ -119,18 +120,28 @@ describe('EdgeApi defaults', () => {
   });
 
   test('requires IAM authorization on every route', () => {
-    const methods = resourcesOfType(template, 'AWS::ApiGateway::Method');
-    expect(methods).toHaveLength(2);
-    for (const method of methods) {
-      expect(method.props.AuthorizationType).toBe('AWS_IAM');
+    const operations = operationsOf(template);
+    expect(operations.map(({ route }) => route)).toEqual(['GET /orders/{id}', 'POST /orders']);
+    for (const { operation } of operations) {
+      expect(operation.security).toEqual([{ sigv4: [] }]);
     }
+    expect(definitionOf(template).components.securitySchemes.sigv4).toMatchObject({
+      type: 'apiKey',
+      name: 'Authorization',
+      in: 'header',
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    });
   });
 
   test('validates request bodies and parameters on every route', () => {
-    const [validator] = resourcesOfType(template, 'AWS::ApiGateway::RequestValidator');
-    expect(validator.props).toMatchObject({ ValidateRequestBody: true, ValidateRequestParameters: true });
-    for (const method of resourcesOfType(template, 'AWS::ApiGateway::Method')) {
-      expect(method.props.RequestValidatorId).toEqual({ Ref: validator.id });
+    const definition = definitionOf(template);
+    expect(definition['x-amazon-apigateway-request-validators']).toEqual({
+      all: { validateRequestBody: true, validateRequestParameters: true },
+    });
+    // The API-wide default; no operation names another validator.
+    expect(definition['x-amazon-apigateway-request-validator']).toBe('all');
+    for (const { operation } of operationsOf(template)) {
+      expect(operation['x-amazon-apigateway-request-validator']).toBeUndefined();
     }
   });
 
@@ -155,13 +166,12 @@ describe('EdgeApi defaults', () => {
   });
 
   test('answers API Gateway errors with JSON bodies', () => {
-    for (const type of ['DEFAULT_4XX', 'DEFAULT_5XX']) {
-      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-        ResponseType: type,
-        ResponseTemplates: {
-          'application/json': Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
-        },
-      });
+    const responses = definitionOf(template)['x-amazon-apigateway-gateway-responses'];
+    expect(Object.keys(responses)).toEqual(['DEFAULT_4XX', 'DEFAULT_5XX']);
+    for (const response of Object.values(responses) as Json[]) {
+      expect(response.responseTemplates['application/json']).toBe(
+        '{"message":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}',
+      );
     }
   });
 
@@ -299,28 +309,21 @@ describe('EdgeApi options', () => {
     api.addRoute('GET', '/catalog', RouteIntegration.mock(), { cache: { shared: true } });
     const t = Template.fromStack(stack);
 
-    t.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'GET',
-      AuthorizationType: 'COGNITO_USER_POOLS',
-      AuthorizationScopes: ['orders/read'],
-      RequestParameters: {
-        'method.request.path.id': true,
-        'method.request.querystring.view': false,
-        'method.request.header.Authorization': false,
-      },
-      Integration: Match.objectLike({
-        CacheKeyParameters: [
-          'method.request.path.id',
-          'method.request.querystring.view',
-          'method.request.header.Authorization',
-        ],
-      }),
-    });
+    const order = operationOf(t, 'GET', '/orders/{id}');
+    const [cognitoScheme] = Object.keys(definitionOf(t).components.securitySchemes);
+    expect(order.security).toEqual([{ [cognitoScheme]: ['orders/read'] }]);
+    expect(order.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+      { name: 'view', in: 'query', required: false, schema: { type: 'string' } },
+      { name: 'Authorization', in: 'header', required: false, schema: { type: 'string' } },
+    ]);
+    expect(order['x-amazon-apigateway-integration'].cacheKeyParameters).toEqual([
+      'method.request.path.id',
+      'method.request.querystring.view',
+      'method.request.header.Authorization',
+    ]);
     // A route declared shared is keyed by its parameters only.
-    const catalog = resourcesOfType(t, 'AWS::ApiGateway::Method').find(
-      (m) => (m.props.Integration as { CacheKeyParameters?: string[] }).CacheKeyParameters?.length === 0,
-    );
-    expect(catalog).toBeDefined();
+    expect(integrationOf(t, 'GET', '/catalog').cacheKeyParameters).toEqual([]);
 
     const prod = resourcesOfType(t, 'AWS::ApiGateway::Stage').find((s) => s.props.StageName === 'prod')!;
     expect(prod.props.MethodSettings).toEqual(
@@ -366,14 +369,25 @@ describe('EdgeApi options', () => {
     });
     api.addRoute('GET', '/admin', RouteIntegration.mock(), { authorization: ApiAuthorization.iam() });
     const t = Template.fromStack(stack);
-    t.resourceCountIs('AWS::ApiGateway::Authorizer', 1);
-    t.hasResourceProperties('AWS::ApiGateway::Authorizer', {
-      Type: 'TOKEN',
-      IdentitySource: 'method.request.header.Authorization',
-      AuthorizerResultTtlInSeconds: 300,
+    const schemes = definitionOf(t).components.securitySchemes;
+    const [tokenScheme] = Object.keys(schemes).filter((name) => name !== 'sigv4');
+    expect(Object.keys(schemes).sort()).toEqual([tokenScheme, 'sigv4'].sort());
+    expect(schemes[tokenScheme]).toMatchObject({
+      'x-amazon-apigateway-authtype': 'custom',
+      'x-amazon-apigateway-authorizer': {
+        type: 'token',
+        identitySource: 'method.request.header.Authorization',
+        authorizerResultTtlInSeconds: 300,
+      },
     });
-    const types = resourcesOfType(t, 'AWS::ApiGateway::Method').map((m) => m.props.AuthorizationType);
-    expect(types.sort()).toEqual(['AWS_IAM', 'CUSTOM', 'CUSTOM', 'NONE']);
+    expect(
+      Object.fromEntries(operationsOf(t).map(({ route, operation }) => [route, operation.security])),
+    ).toEqual({
+      'GET /a': [{ [tokenScheme]: [] }],
+      'GET /b': [{ [tokenScheme]: [] }],
+      'GET /health': undefined,
+      'GET /admin': [{ sigv4: [] }],
+    });
     Annotations.fromStack(stack).hasWarning(
       `/${health.node.path}`,
       Match.stringLikeRegexp('GET /health accepts calls from anyone'),
@@ -388,19 +402,15 @@ describe('EdgeApi options', () => {
     api.addRoute('GET', '/orders/{id}', RouteIntegration.mock());
     api.addRoute('PUT', '/orders/{id}', RouteIntegration.mock());
     const t = Template.fromStack(stack);
-    // One preflight per path with routes; none on the intermediate /orders.
-    const options = resourcesOfType(t, 'AWS::ApiGateway::Method').filter(
-      (m) => m.props.HttpMethod === 'OPTIONS',
-    );
-    expect(options).toHaveLength(1);
-    expect(options[0].props.AuthorizationType).toBe('NONE');
-    t.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-      ResponseType: 'DEFAULT_4XX',
-      ResponseParameters: {
-        'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example.com'",
-        'gatewayresponse.header.Access-Control-Allow-Credentials': "'true'",
-        'gatewayresponse.header.Vary': "'Origin'",
-      },
+    // One preflight per path with routes; none on the intermediate /orders, and no authorization.
+    const options = operationsOf(t).filter(({ route }) => route.startsWith('OPTIONS '));
+    expect(options.map(({ route }) => route)).toEqual(['OPTIONS /orders/{id}']);
+    expect(options[0].operation.security).toBeUndefined();
+    expect(options[0].operation['x-amazon-apigateway-integration'].type).toBe('mock');
+    expect(definitionOf(t)['x-amazon-apigateway-gateway-responses'].DEFAULT_4XX.responseParameters).toEqual({
+      'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example.com'",
+      'gatewayresponse.header.Access-Control-Allow-Credentials': "'true'",
+      'gatewayresponse.header.Vary': "'Origin'",
     });
   });
 
@@ -410,13 +420,10 @@ describe('EdgeApi options', () => {
       cors: { allowOrigins: ['https://a.example.com', 'https://b.example.com'], allowCredentials: true },
     });
     api.addRoute('GET', '/x', RouteIntegration.mock());
-    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-      ResponseType: 'DEFAULT_5XX',
-      ResponseParameters: {
-        'gatewayresponse.header.Access-Control-Allow-Origin': 'method.request.header.Origin',
-        'gatewayresponse.header.Vary': "'Origin'",
-        'gatewayresponse.header.Access-Control-Allow-Credentials': Match.absent(),
-      },
+    const responses = definitionOf(Template.fromStack(stack))['x-amazon-apigateway-gateway-responses'];
+    expect(responses.DEFAULT_5XX.responseParameters).toEqual({
+      'gatewayresponse.header.Access-Control-Allow-Origin': 'method.request.header.Origin',
+      'gatewayresponse.header.Vary': "'Origin'",
     });
   });
 
@@ -426,16 +433,16 @@ describe('EdgeApi options', () => {
     api.addRoute('ANY', '/legacy/{proxy+}', RouteIntegration.http('https://legacy.example.com/{proxy}'), {
       timeout: Duration.seconds(10),
     });
-    Template.fromStack(stack).hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'ANY',
-      RequestParameters: { 'method.request.path.proxy': true },
-      Integration: Match.objectLike({
-        Type: 'HTTP_PROXY',
-        IntegrationHttpMethod: 'ANY',
-        Uri: 'https://legacy.example.com/{proxy}',
-        TimeoutInMillis: 10000,
-        RequestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
-      }),
+    const operation = operationOf(Template.fromStack(stack), 'ANY', '/legacy/{proxy+}');
+    expect(operation.parameters).toEqual([
+      { name: 'proxy', in: 'path', required: true, schema: { type: 'string' } },
+    ]);
+    expect(operation['x-amazon-apigateway-integration']).toEqual({
+      type: 'http_proxy',
+      httpMethod: 'ANY',
+      uri: 'https://legacy.example.com/{proxy}',
+      timeoutInMillis: 10000,
+      requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
     });
   });
 
@@ -579,46 +586,38 @@ describe('edge cases', () => {
 });
 
 describe('CORS on responses API Gateway builds itself', () => {
-  function mockMethod(cors?: { allowOrigins: string[]; allowCredentials?: boolean }) {
+  function mockOperation(cors?: { allowOrigins: string[]; allowCredentials?: boolean }): Json {
     const stack = new Stack(new App(), 'MockCors');
     new EdgeApi(stack, 'Api', { cors }).addRoute(
       'GET',
       '/health',
       RouteIntegration.mock({ body: '{"ok":true}' }),
     );
-    return resourcesOfType(Template.fromStack(stack), 'AWS::ApiGateway::Method').find(
-      (m) => m.props.HttpMethod === 'GET',
-    )!.props as {
-      Integration: {
-        IntegrationResponses: Array<{
-          ResponseParameters?: object;
-          ResponseTemplates: Record<string, string>;
-        }>;
-      };
-      MethodResponses: Array<{ ResponseParameters?: object }>;
-    };
+    return operationOf(Template.fromStack(stack), 'GET', '/health');
   }
 
   test('a mock route answers with the CORS headers of a single origin', () => {
-    const method = mockMethod({ allowOrigins: ['https://app.example.com'], allowCredentials: true });
-    expect(method.Integration.IntegrationResponses[0].ResponseParameters).toEqual({
+    const operation = mockOperation({ allowOrigins: ['https://app.example.com'], allowCredentials: true });
+    const response = operation['x-amazon-apigateway-integration'].responses.default;
+    expect(response.responseParameters).toEqual({
       'method.response.header.Access-Control-Allow-Origin': "'https://app.example.com'",
       'method.response.header.Vary': "'Origin'",
       'method.response.header.Access-Control-Allow-Credentials': "'true'",
     });
-    expect(method.MethodResponses[0].ResponseParameters).toEqual({
-      'method.response.header.Access-Control-Allow-Origin': true,
-      'method.response.header.Vary': true,
-      'method.response.header.Access-Control-Allow-Credentials': true,
-    });
-    expect(method.Integration.IntegrationResponses[0].ResponseTemplates['application/json']).toBe(
-      '{"ok":true}',
-    );
+    // Every header a mapping sets is declared on the method response, or the import fails.
+    expect(Object.keys(operation.responses['200'].headers)).toEqual([
+      'Access-Control-Allow-Origin',
+      'Vary',
+      'Access-Control-Allow-Credentials',
+    ]);
+    expect(response.responseTemplates['application/json']).toBe('{"ok":true}');
   });
 
   test('with several origins, a mock route answers the listed origin the caller sent', () => {
-    const method = mockMethod({ allowOrigins: ['https://a.example.com', 'https://b.example.com'] });
-    const template = method.Integration.IntegrationResponses[0].ResponseTemplates['application/json'];
+    const operation = mockOperation({ allowOrigins: ['https://a.example.com', 'https://b.example.com'] });
+    const template = operation['x-amazon-apigateway-integration'].responses.default.responseTemplates[
+      'application/json'
+    ] as string;
     expect(template).toContain('#if($origin == "https://b.example.com")');
     expect(template).toContain(
       '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
@@ -627,8 +626,8 @@ describe('CORS on responses API Gateway builds itself', () => {
   });
 
   test('without cors, a mock route sets no CORS headers', () => {
-    const method = mockMethod();
-    expect(method.Integration.IntegrationResponses[0].ResponseParameters).toBeUndefined();
-    expect(method.MethodResponses[0].ResponseParameters).toBeUndefined();
+    const operation = mockOperation();
+    expect(operation['x-amazon-apigateway-integration'].responses.default.responseParameters).toBeUndefined();
+    expect(operation.responses['200'].headers).toBeUndefined();
   });
 });

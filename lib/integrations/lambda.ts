@@ -1,0 +1,32 @@
+import { Fn, Stack, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+/**
+ * The URI API Gateway invokes a function through, for integrations and authorizers. One `Fn::Sub` keeps
+ * it short: a large API repeats it once per route.
+ */
+export function lambdaInvocationUri(fn: lambda.IFunction): string {
+  const prefix = 'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/';
+  const cfn = fn.node.defaultChild;
+  if (cfn instanceof lambda.CfnFunction && Stack.of(cfn) === Stack.of(fn)) {
+    // The function's own logical id (a token until synth): no variables map to repeat on every route.
+    return Fn.sub(`${prefix}\${${Stack.of(cfn).getLogicalId(cfn)}.Arn}/invocations`);
+  }
+  return Fn.sub(`${prefix}\${Arn}/invocations`, { Arn: fn.functionArn });
+}
+
+/**
+ * A function whose name is set in code is replaced when the name changes; its new ARN reaches the stage
+ * only through a new deployment, but the definition (which holds the ARN as a reference) does not change.
+ * The name, when known at synth, changes the deployment's id instead.
+ */
+export function addFunctionNameToDeploymentHash(
+  fn: lambda.IFunction,
+  addToDeploymentHash: (data: unknown) => void,
+): void {
+  const name =
+    fn instanceof lambda.Function ? (fn.node.defaultChild as lambda.CfnFunction).functionName : undefined;
+  if (name && !Token.isUnresolved(name)) {
+    addToDeploymentHash({ lambdaFunctionName: name });
+  }
+}

@@ -1,0 +1,149 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { ApiAuthorization, EdgeApi, EdgeApiProps, RouteIntegration } from '../../lib';
+import { Json } from '../support/definition';
+import { expectInvalid } from '../support/expect-invalid';
+import { openApiErrors } from '../support/openapi';
+
+const MOCK = RouteIntegration.mock();
+
+function api(props?: EdgeApiProps): EdgeApi {
+  return new EdgeApi(new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack'), 'Api', props);
+}
+
+/** An API with a route of every kind, as a client sees it. */
+function orders(props?: EdgeApiProps): EdgeApi {
+  const a = api({ apiName: 'orders', description: 'Orders of the shop', ...props });
+  const stack = Stack.of(a);
+  const fn = new lambda.Function(stack, 'Fn', {
+    runtime: lambda.Runtime.NODEJS_22_X,
+    handler: 'index.handler',
+    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "{}" });'),
+  });
+  const pool = new cognito.UserPool(stack, 'Pool');
+  a.addRoute('GET', '/orders/{id}', RouteIntegration.lambdaFunction(fn), {
+    operationId: 'getOrder',
+    summary: 'Reads an order',
+    tags: ['orders'],
+    requestParameters: { 'method.request.querystring.view': false },
+  });
+  a.addRoute('POST', '/orders', RouteIntegration.lambdaFunction(fn), {
+    authorization: ApiAuthorization.cognito({ userPools: [pool], scopes: ['orders/write'] }),
+    requestSchemas: {
+      'application/json': {
+        type: apigw.JsonSchemaType.OBJECT,
+        required: ['item'],
+        properties: { item: { type: apigw.JsonSchemaType.STRING } },
+      },
+    },
+  });
+  a.addRoute('GET', '/legacy/{proxy+}', RouteIntegration.http('https://legacy.example.com/{proxy}'));
+  a.addRoute('ANY', '/legacy/{proxy+}', RouteIntegration.http('https://legacy.example.com/{proxy}'), {
+    operationId: 'legacy',
+  });
+  a.addRoute('GET', '/health', MOCK, { authorization: ApiAuthorization.none() });
+  return a;
+}
+
+function keysDeep(value: unknown, found: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    value.forEach((v) => keysDeep(v, found));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      found.push(key);
+      keysDeep(child, found);
+    }
+  }
+  return found;
+}
+
+describe('openApi(): the contract', () => {
+  const contract = orders({ cors: { allowOrigins: ['https://app.example.com'] } }).openApi() as Json;
+
+  test('is a valid OpenAPI 3.0 document, with OpenAPI path templating throughout', async () => {
+    expect(await openApiErrors(contract)).toEqual([]);
+  });
+
+  test('has no API Gateway extension and no deploy-time value', () => {
+    expect(keysDeep(contract).filter((k) => k.startsWith('x-amazon-apigateway'))).toEqual([]);
+    const text = JSON.stringify(contract);
+    expect(text).not.toMatch(/\$\{Token\[|Fn::|"Ref"/);
+  });
+
+  test('names the API and lists paths, methods, parameters, bodies and security', () => {
+    expect(contract.info).toEqual({ title: 'orders', version: '1', description: 'Orders of the shop' });
+    expect(contract.paths['/orders/{id}'].get).toEqual({
+      operationId: 'getOrder',
+      summary: 'Reads an order',
+      tags: ['orders'],
+      parameters: [
+        { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+        { name: 'view', in: 'query', required: false, schema: { type: 'string' } },
+      ],
+      responses: { '200': { description: 'Backend response' } },
+      security: [{ sigv4: [] }],
+    });
+    const post = contract.paths['/orders'].post;
+    const [cognitoScheme] = Object.keys(post.security[0]);
+    expect(post.security).toEqual([{ [cognitoScheme]: ['orders/write'] }]);
+    expect(contract.components.securitySchemes[cognitoScheme]).toEqual({
+      type: 'apiKey',
+      name: 'Authorization',
+      in: 'header',
+      description: expect.stringContaining('Amazon Cognito'),
+    });
+    const schemaRef = post.requestBody.content['application/json'].schema.$ref as string;
+    expect(contract.components.schemas[schemaRef.replace('#/components/schemas/', '')]).toEqual({
+      type: 'object',
+      required: ['item'],
+      properties: { item: { type: 'string' } },
+    });
+    // A public route has no security requirement.
+    expect(contract.paths['/health'].get.security).toBeUndefined();
+  });
+
+  test('lists an ANY route under each method it serves, and a greedy variable as {proxy}', () => {
+    expect(contract.paths['/legacy/{proxy+}']).toBeUndefined();
+    const legacy = contract.paths['/legacy/{proxy}'];
+    // GET has its own route; OPTIONS is the CORS preflight, which is not part of the contract.
+    expect(Object.keys(legacy).sort()).toEqual(['delete', 'get', 'head', 'patch', 'post', 'put']);
+    expect(legacy.post.operationId).toBe('legacyPost');
+    expect(legacy.get.operationId).toBeUndefined();
+  });
+
+  test('leaves CORS preflights out', () => {
+    expect(Object.values(contract.paths as Json).filter((item: Json) => item.options)).toEqual([]);
+  });
+
+  test('fails when a documented value is known only at deploy time', () => {
+    const a = api();
+    a.addRoute('GET', '/a', MOCK, { description: new CfnParameter(Stack.of(a), 'Text').valueAsString });
+    expectInvalid(
+      () => a.openApi(),
+      'OpenAPI contract',
+      '"a value known only at deploy time"',
+      'The contract is what clients are built from',
+    );
+  });
+});
+
+describe('openApiFile', () => {
+  test('writes the contract to the file when the app synthesizes, after every route is in', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-'));
+    const file = path.join(dir, 'nested', 'orders.json');
+    const a = orders({ openApiFile: file });
+    // A route added after the constructor is in the file too.
+    a.addRoute('DELETE', '/orders/{id}', MOCK);
+    expect(fs.existsSync(file)).toBe(false);
+    (Stack.of(a).node.root as App).synth();
+    const written = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(written).toEqual(JSON.parse(JSON.stringify(a.openApi())));
+    expect(Object.keys(written.paths['/orders/{id}'])).toEqual(['get', 'delete']);
+    fs.rmSync(dir, { recursive: true });
+  });
+});

@@ -1,0 +1,30 @@
+import { validate } from '@readme/openapi-parser';
+import { Json } from './definition';
+
+/**
+ * The errors a well-kept OpenAPI validator (@readme/openapi-parser) finds in `document`, with `$ref`s
+ * resolved inside the document only. API Gateway writes a greedy path variable as `{proxy+}` with a
+ * parameter named `proxy`, which OpenAPI path templating does not know: `apiGatewayPaths` accepts that.
+ */
+export async function openApiErrors(
+  document: Json,
+  options: { apiGatewayPaths?: boolean } = {},
+): Promise<string[]> {
+  // The validator resolves references in place: it gets a copy.
+  const copy = JSON.parse(JSON.stringify(document));
+  const relaxed = options.apiGatewayPaths ? 'warning' : 'error';
+  const result = await validate(copy, {
+    resolve: { external: false },
+    validate: {
+      rules: {
+        openapi: { 'path-parameters-not-in-path': relaxed, 'path-parameters-not-in-parameters': relaxed },
+      },
+    },
+  });
+  const errors = result.valid ? [] : result.errors.map((e) => e.message);
+  // API Gateway imports OpenAPI 3.0, not 3.1, which the validator would accept too.
+  if (!/^3\.0\.\d+$/.test(String(document.openapi))) {
+    errors.push(`openapi is ${document.openapi}, not 3.0.x`);
+  }
+  return errors;
+}
