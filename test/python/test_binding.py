@@ -53,7 +53,8 @@ class OrdersStack(cdk.Stack):
                 )
             ],
         )
-        api.add_route(
+        self.api = api
+        route = api.add_route(
             "GET",
             "/orders/{id}",
             RouteIntegration.lambda_function(handler),
@@ -64,6 +65,7 @@ class OrdersStack(cdk.Stack):
             ),
             request_parameters={"method.request.querystring.view": False},
         )
+        route.add_operation_override("externalDocs.url", "https://docs.example.com/orders")
 
 
 @pytest.fixture(scope="module")
@@ -81,69 +83,48 @@ def resources(template, resource_type):
 
 
 def rest_api_body(template):
+    """The API definition: the OpenAPI document in the REST API's Body."""
     [api] = resources(template, "AWS::ApiGateway::RestApi")
-    return api["Properties"].get("Body")
+    return api["Properties"]["Body"]
 
 
-def resource_paths(template):
-    """Logical id of each AWS::ApiGateway::Resource -> its full path."""
-    parts = {
-        logical_id: (r["Properties"]["ParentId"], r["Properties"]["PathPart"])
-        for logical_id, r in template.find_resources("AWS::ApiGateway::Resource").items()
-    }
-
-    def path_of(logical_id):
-        parent, part = parts[logical_id]
-        prefix = path_of(parent["Ref"]) if "Ref" in parent else ""
-        return f"{prefix}/{part}"
-
-    return {logical_id: path_of(logical_id) for logical_id in parts}
-
-
-def method(template, http_method, path):
-    """The route's method: an AWS::ApiGateway::Method, or the operation in the API's OpenAPI body."""
-    body = rest_api_body(template)
-    if body is not None:
-        return body["paths"][path][http_method.lower()]
-    paths = resource_paths(template)
-    [found] = [
-        m["Properties"]
-        for m in resources(template, "AWS::ApiGateway::Method")
-        if m["Properties"]["HttpMethod"] == http_method
-        and paths.get(m["Properties"]["ResourceId"].get("Ref")) == path
-    ]
-    return found
+def operation(template, http_method, path):
+    return rest_api_body(template)["paths"][path][http_method.lower()]
 
 
 def cache_key_parameters(template, http_method, path):
-    route = method(template, http_method, path)
-    if "x-amazon-apigateway-integration" in route:
-        return route["x-amazon-apigateway-integration"]["cacheKeyParameters"]
-    return route["Integration"]["CacheKeyParameters"]
+    return operation(template, http_method, path)["x-amazon-apigateway-integration"]["cacheKeyParameters"]
 
 
 def cognito_authorizers(template):
-    """(provider ARNs) of every Cognito user pool authorizer, as resources or OpenAPI security schemes."""
-    body = rest_api_body(template)
-    if body is not None:
-        schemes = body.get("components", {}).get("securitySchemes", {}).values()
-        return [
-            s["x-amazon-apigateway-authorizer"]["providerARNs"]
-            for s in schemes
-            if s.get("x-amazon-apigateway-authorizer", {}).get("type") == "cognito_user_pools"
-        ]
+    """The provider ARNs of every Cognito user pool authorizer (a security scheme of the definition)."""
+    schemes = rest_api_body(template).get("components", {}).get("securitySchemes", {}).values()
     return [
-        a["Properties"]["ProviderARNs"]
-        for a in resources(template, "AWS::ApiGateway::Authorizer")
-        if a["Properties"]["Type"] == "COGNITO_USER_POOLS"
+        s["x-amazon-apigateway-authorizer"]["providerARNs"]
+        for s in schemes
+        if s.get("x-amazon-apigateway-authorizer", {}).get("type") == "cognito_user_pools"
     ]
 
 
 def test_synthesizes_one_edge_optimized_rest_api(template):
     template.resource_count_is("AWS::ApiGateway::RestApi", 1)
     template.has_resource_properties(
-        "AWS::ApiGateway::RestApi", {"EndpointConfiguration": {"Types": ["EDGE"]}}
+        "AWS::ApiGateway::RestApi",
+        {"EndpointConfiguration": {"Types": ["EDGE"]}, "Mode": "overwrite"},
     )
+    template.resource_count_is("AWS::ApiGateway::Method", 0)
+
+
+def test_route_operation_override_and_contract(stack, template):
+    # The override made in OrdersStack reaches the definition, and the contract has no extension.
+    assert operation(template, "GET", "/orders/{id}")["externalDocs"] == {
+        "url": "https://docs.example.com/orders"
+    }
+    contract = stack.api.open_api()
+    get = contract["paths"]["/orders/{id}"]["get"]
+    assert get["externalDocs"] == {"url": "https://docs.example.com/orders"}
+    assert "x-amazon-apigateway-integration" not in get
+    assert contract["openapi"].startswith("3.0.")
 
 
 def test_authorizes_with_the_cognito_user_pool(stack, template):
