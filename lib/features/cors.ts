@@ -118,31 +118,17 @@ const PREFLIGHT_STATUS = '204';
  * origin the request comes from is echoed instead.
  */
 export function preflightOperation(cors: CorsOptions): OpenApiObject {
-  const headers: Record<string, string> = {
-    'Access-Control-Allow-Headers': `'${(cors.allowHeaders ?? DEFAULT_ALLOW_HEADERS).join(',')}'`,
-    'Access-Control-Allow-Origin': `'${cors.allowOrigins[0]}'`,
-  };
-  if (cors.allowOrigins[0] !== '*') {
-    headers.Vary = "'Origin'";
-  }
+  // The headers every response API Gateway builds carries, and those only a preflight answer needs.
+  const common = integrationResponseCors(cors);
   const methods = !cors.allowMethods || cors.allowMethods.includes('ANY') ? ALL_METHODS : cors.allowMethods;
-  headers['Access-Control-Allow-Methods'] = `'${methods.join(',')}'`;
-  if (cors.allowCredentials) {
-    headers['Access-Control-Allow-Credentials'] = "'true'";
-  }
-  if (cors.maxAge) {
-    headers['Access-Control-Max-Age'] = `'${cors.maxAge.toSeconds()}'`;
-  }
-  if (cors.exposeHeaders && cors.exposeHeaders.length > 0) {
-    headers['Access-Control-Expose-Headers'] = `'${cors.exposeHeaders.join(',')}'`;
-  }
-  const responseParameters: Record<string, string> = {};
-  const declared: Record<string, boolean> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    responseParameters[`method.response.header.${name}`] = value;
-    declared[`method.response.header.${name}`] = true;
-  }
-  const echo = originEchoTemplate(cors.allowOrigins.slice(1));
+  const preflight = responseHeaderParameters({
+    'Access-Control-Allow-Headers': `'${(cors.allowHeaders ?? DEFAULT_ALLOW_HEADERS).join(',')}'`,
+    'Access-Control-Allow-Methods': `'${methods.join(',')}'`,
+    ...(cors.maxAge ? { 'Access-Control-Max-Age': `'${cors.maxAge.toSeconds()}'` } : {}),
+  });
+  const responseParameters = { ...common.responseParameters, ...preflight.responseParameters };
+  const declared = { ...common.methodResponseParameters, ...preflight.methodResponseParameters };
+  const echo = common.templatePrefix;
   return {
     summary: 'CORS preflight',
     responses: {
@@ -216,15 +202,21 @@ export function integrationResponseCors(cors: CorsOptions): IntegrationResponseC
   if (cors.exposeHeaders && cors.exposeHeaders.length > 0) {
     headers['Access-Control-Expose-Headers'] = `'${cors.exposeHeaders.join(',')}'`;
   }
+  const echo = originEchoTemplate(others);
+  return { ...responseHeaderParameters(headers), templatePrefix: echo ? `${echo}\n` : '' };
+}
+
+/** Integration response parameters that set these headers, and their declarations on the method response. */
+function responseHeaderParameters(
+  headers: Record<string, string>,
+): Pick<IntegrationResponseCors, 'responseParameters' | 'methodResponseParameters'> {
   const responseParameters: Record<string, string> = {};
   const methodResponseParameters: Record<string, boolean> = {};
   for (const [name, value] of Object.entries(headers)) {
     responseParameters[`method.response.header.${name}`] = value;
     methodResponseParameters[`method.response.header.${name}`] = true;
   }
-  const echo = originEchoTemplate(others);
-  const templatePrefix = echo ? `${echo}\n` : '';
-  return { responseParameters, methodResponseParameters, templatePrefix };
+  return { responseParameters, methodResponseParameters };
 }
 
 /**
