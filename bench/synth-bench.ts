@@ -1,27 +1,55 @@
 /*
  * Synth benchmark: the same API of N Lambda routes, built with EdgeApi (the preset) and with a
- * plain aws-cdk-lib RestApi (the baseline), synthesized in one process.
+ * plain aws-cdk-lib RestApi (the baseline), synthesized in one warm process, for several sizes and
+ * both route shapes in one run.
  *
- *   npm run bench -- [N=100] [REPETITIONS=3] [--json] [--breakdown]
+ *   npm run bench -- [--sizes=100,500,2000] [--shapes=nested,flat] [--reps=3] [--slow-reps=1]
+ *                    [--slow-seconds=10] [--json] [--breakdown]
  *
- * Reports CloudFormation resources (total and by type), template bytes and in-process synth time
- * (new App() -> constructs -> app.synth(), median of the repetitions), and the preset/baseline ratios.
- * A report, not a test: a missed target is printed, never turned into a non-zero exit code.
+ * Reports CloudFormation resources, template bytes (indented, and without indentation), in-process
+ * synth time (new App() -> constructs -> app.synth(), median of the repetitions), and the
+ * preset/baseline ratios, then checks the targets at N = 100. A report, not a test: a missed target
+ * is printed, never turned into a non-zero exit code. bench/fresh-synth-bench.ts measures what a
+ * one-shot `cdk synth` pays instead.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, CloudFormationValidatePlugin, Stack } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { App, CloudFormationValidatePlugin } from 'aws-cdk-lib';
 import type * as Presets from '../lib';
+import {
+  BENCH_CONTEXT,
+  benchStack,
+  buildApi,
+  RESOURCE_LIMIT_RULE,
+  routePath,
+  Shape,
+  SHAPES,
+  Variant,
+  VARIANT_CODE,
+  VARIANTS,
+} from './support/apis';
 import { preferTypeScriptSources } from './support/prefer-typescript-sources';
+import { cdkVersion, intList, machine, median, positiveInt, ratio, table } from './support/report';
 
 preferTypeScriptSources();
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- must run after preferTypeScriptSources()
 const presets: typeof Presets = require('../lib');
 
-type Variant = 'preset' | 'baseline';
+const USAGE =
+  'usage: npm run bench -- [--sizes=100,500,2000] [--shapes=nested,flat] [--reps=3] [--slow-reps=1] ' +
+  '[--slow-seconds=10] [--json] [--breakdown]';
+
+interface Options {
+  readonly sizes: number[];
+  readonly shapes: Shape[];
+  readonly reps: number;
+  /** Repetitions of a variant whose first full-size run took longer than `slowMs`. */
+  readonly slowReps: number;
+  readonly slowMs: number;
+  readonly json: boolean;
+  readonly breakdown: boolean;
+}
 
 interface Sample {
   readonly constructMs: number;
@@ -29,99 +57,78 @@ interface Sample {
   readonly totalMs: number;
   readonly resources: number;
   readonly byType: Record<string, number>;
+  /** Bytes of the template as aws-cdk-lib writes it by default, indented (computed from the written one). */
   readonly templateBytes: number;
+  /** Bytes of the template as written, without indentation. */
+  readonly unindentedBytes: number;
 }
 
 interface VariantResult {
   readonly resources: number;
   readonly byType: Record<string, number>;
   readonly templateBytes: number;
+  /** Bytes of the same template written with `suppressTemplateIndentation: true`. */
+  readonly unindentedBytes?: number;
   readonly timeMs: { median: number; min: number; max: number; samples: number[] };
   readonly constructMs: number;
   readonly synthMs: number;
+  /** Set when the first full-size run took longer than the slow threshold, so fewer runs were made. */
+  readonly slowFirstRunMs?: number;
 }
 
-const MAIN_TYPES = ['AWS::ApiGateway::Method', 'AWS::ApiGateway::Resource', 'AWS::Lambda::Permission'];
+interface SizeResult {
+  readonly shape: Shape;
+  readonly routes: number;
+  readonly preset: VariantResult;
+  readonly baseline: VariantResult;
+  readonly ratios: { resources: number; templateBytes: number; unindentedBytes?: number; time: number };
+}
+
 const WARM_UP_ROUTES = 5;
 const WARM_UP_FULL_SIZE = 2;
+const MAIN_TYPES = ['AWS::ApiGateway::Method', 'AWS::ApiGateway::Resource', 'AWS::Lambda::Permission'];
+/** CloudFormation's limits on one stack (aws-cdk-lib warns from 1,000,000 template characters). */
+const MAX_RESOURCES = 500;
+const MAX_TEMPLATE_BYTES = 1_000_000;
+/** Issue 6's targets at N = 100, as preset/baseline ratios. */
+const TARGET_ROUTES = 100;
+const TARGETS = { resources: 0.1, time: 0.5 };
 
-/** The same context for both variants; nothing else is set, so no feature flags apply. */
-const CONTEXT: Record<string, unknown> = {
-  // CDK refuses stacks over 500 resources by default; the baseline passes 500 at about 125 routes.
-  '@aws-cdk/core:stackResourceLimit': 0,
-};
-
-const USAGE = 'usage: npm run bench -- [N=100] [REPETITIONS=3] [--shape=nested|flat] [--json] [--breakdown]';
-
-/**
- * Route shapes: `nested` puts each route one level down (`/rK/{id}`: two API Gateway resources a
- * route), `flat` at the top (`/rK`: one a route). Both variants use the same shape.
- */
-type Shape = 'nested' | 'flat';
-let routePath: (i: number) => string = (i) => `/r${i}/{id}`;
-
-function parseArgs(argv: string[]): {
-  n: number;
-  reps: number;
-  json: boolean;
-  breakdown: boolean;
-  shape: Shape;
-} {
-  const flags = argv.filter((a) => a.startsWith('--') && !a.startsWith('--shape='));
-  const shapeFlag = argv.find((a) => a.startsWith('--shape='));
-  const shape = (shapeFlag?.slice('--shape='.length) ?? 'nested') as Shape;
-  if (!['nested', 'flat'].includes(shape)) {
-    throw new Error(`unknown shape ${shape}\n${USAGE}`);
-  }
-  const positional = argv.filter((a) => !a.startsWith('--'));
-  for (const flag of flags) {
-    if (!['--json', '--breakdown'].includes(flag)) {
-      throw new Error(`unknown option ${flag}\n${USAGE}`);
-    }
-  }
-  const int = (value: string | undefined, fallback: number, name: string): number => {
-    if (value === undefined) {
-      return fallback;
-    }
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < 1) {
-      throw new Error(`${name} must be a positive integer, got '${value}'\n${USAGE}`);
-    }
-    return parsed;
+function parseArgs(argv: string[]): Options {
+  const options = {
+    sizes: [100, 500, 2000],
+    shapes: [...SHAPES],
+    reps: 3,
+    slowReps: 1,
+    slowMs: 10_000,
+    json: false,
+    breakdown: false,
   };
-  if (positional.length > 2) {
-    throw new Error(`too many arguments: ${positional.join(' ')}\n${USAGE}`);
+  for (const arg of argv) {
+    const [name, value] = arg.split('=', 2) as [string, string | undefined];
+    if (name === '--json' && value === undefined) {
+      options.json = true;
+    } else if (name === '--breakdown' && value === undefined) {
+      options.breakdown = true;
+    } else if (name === '--sizes' && value) {
+      options.sizes = intList(value, 'sizes');
+    } else if (name === '--shapes' && value) {
+      const shapes = value.split(',') as Shape[];
+      if (shapes.some((s) => !SHAPES.includes(s))) {
+        throw new Error(`--shapes takes nested, flat or both, got '${value}'\n${USAGE}`);
+      }
+      options.shapes = shapes;
+    } else if (name === '--reps' && value) {
+      options.reps = positiveInt(value, 'reps');
+    } else if (name === '--slow-reps' && value) {
+      options.slowReps = positiveInt(value, 'slow-reps');
+    } else if (name === '--slow-seconds' && value) {
+      options.slowMs = positiveInt(value, 'slow-seconds') * 1000;
+    } else {
+      throw new Error(`unknown argument ${arg}\n${USAGE}`);
+    }
   }
-  return {
-    n: int(positional[0], 100, 'N'),
-    reps: int(positional[1], 3, 'REPETITIONS'),
-    json: flags.includes('--json'),
-    breakdown: flags.includes('--breakdown'),
-    shape,
-  };
-}
-
-/** The one function every route invokes, created identically in both variants. */
-function sharedFunction(stack: Stack): lambda.Function {
-  return new lambda.Function(stack, 'Handler', {
-    runtime: lambda.Runtime.NODEJS_24_X,
-    handler: 'index.handler',
-    code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "{}" });'),
-  });
-}
-
-function buildPreset(stack: Stack, fn: lambda.IFunction, n: number): void {
-  const api = new presets.EdgeApi(stack, 'Api');
-  for (let i = 0; i < n; i++) {
-    api.addRoute('GET', routePath(i), presets.RouteIntegration.lambdaFunction(fn));
-  }
-}
-
-function buildBaseline(stack: Stack, fn: lambda.IFunction, n: number): void {
-  const api = new apigw.RestApi(stack, 'Api');
-  for (let i = 0; i < n; i++) {
-    api.root.resourceForPath(routePath(i)).addMethod('GET', new apigw.LambdaIntegration(fn));
-  }
+  return options;
 }
 
 function elapsedMs(from: bigint, to: bigint): number {
@@ -139,24 +146,25 @@ function elapsedMs(from: bigint, to: bigint): number {
 const validationEngine = CloudFormationValidatePlugin as unknown as { _disposeSingleton?: () => void };
 const CAN_RESET_VALIDATION_ENGINE = typeof validationEngine._disposeSingleton === 'function';
 
-function measure(variant: Variant, n: number, outRoot: string, validation: boolean): Sample {
+interface RunSettings {
+  readonly validation: boolean;
+}
+
+function measure(variant: Variant, shape: Shape, n: number, outRoot: string, settings: RunSettings): Sample {
   const outdir = fs.mkdtempSync(path.join(outRoot, `${variant}-`));
   try {
     validationEngine._disposeSingleton?.();
     const start = process.hrtime.bigint();
     const app = new App({
       outdir,
-      context: CONTEXT,
-      // Only the --breakdown diagnostic turns this off; the measured runs keep the default (on).
-      ...(validation ? {} : { builtinCloudFormationValidation: false }),
+      context: BENCH_CONTEXT,
+      // Off only for the --breakdown diagnostic.
+      ...(settings.validation ? {} : { builtinCloudFormationValidation: false }),
     });
-    const stack = new Stack(app, 'Bench');
-    const fn = sharedFunction(stack);
-    if (variant === 'preset') {
-      buildPreset(stack, fn, n);
-    } else {
-      buildBaseline(stack, fn, n);
-    }
+    // Without indentation, as an API of thousands of routes must be written to fit in 1 MB; the
+    // indented size is computed from the written template.
+    const stack = benchStack(app, { suppressTemplateIndentation: true });
+    buildApi(presets, variant, stack, shape, n);
     const built = process.hrtime.bigint();
     const assembly = app.synth();
     const end = process.hrtime.bigint();
@@ -165,10 +173,8 @@ function measure(variant: Variant, n: number, outRoot: string, validation: boole
       assembly.directory,
       assembly.getStackArtifact(stack.artifactId).templateFile,
     );
-    const templateBytes = fs.statSync(templatePath).size;
-    const template = JSON.parse(fs.readFileSync(templatePath, 'utf8')) as {
-      Resources?: Record<string, { Type: string }>;
-    };
+    const text = fs.readFileSync(templatePath, 'utf8');
+    const template = JSON.parse(text) as { Resources?: Record<string, { Type: string }> };
     const byType: Record<string, number> = {};
     for (const resource of Object.values(template.Resources ?? {})) {
       byType[resource.Type] = (byType[resource.Type] ?? 0) + 1;
@@ -179,263 +185,317 @@ function measure(variant: Variant, n: number, outRoot: string, validation: boole
       totalMs: elapsedMs(start, end),
       resources: Object.keys(template.Resources ?? {}).length,
       byType,
-      templateBytes,
+      // What aws-cdk-lib writes with its default indentation (JSON.stringify with one space a level).
+      templateBytes: Buffer.byteLength(JSON.stringify(template, undefined, 1)),
+      unindentedBytes: Buffer.byteLength(text),
     };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Runs both variants `reps` times, alternating which goes first. */
-function runPairs(
-  n: number,
-  reps: number,
-  outRoot: string,
-  validation: boolean,
-): Record<Variant, VariantResult> {
-  const samples: Record<Variant, Sample[]> = { preset: [], baseline: [] };
-  for (let rep = 0; rep < reps; rep++) {
-    const order: Variant[] = rep % 2 === 0 ? ['preset', 'baseline'] : ['baseline', 'preset'];
-    for (const variant of order) {
-      samples[variant].push(measure(variant, n, outRoot, validation));
+function summarize(list: Sample[], slowFirstRunMs?: number): VariantResult {
+  const first = list[0];
+  for (const s of list) {
+    if (s.resources !== first.resources || s.templateBytes !== first.templateBytes) {
+      throw new Error('the template changed between repetitions; synthesis is not deterministic');
     }
   }
-  const summarize = (list: Sample[]): VariantResult => {
-    const first = list[0];
-    for (const s of list) {
-      if (s.resources !== first.resources || s.templateBytes !== first.templateBytes) {
-        throw new Error('the template changed between repetitions; synthesis is not deterministic');
+  const totals = list.map((s) => s.totalMs);
+  return {
+    resources: first.resources,
+    byType: first.byType,
+    templateBytes: first.templateBytes,
+    unindentedBytes: first.unindentedBytes,
+    timeMs: { median: median(totals), min: Math.min(...totals), max: Math.max(...totals), samples: totals },
+    constructMs: median(list.map((s) => s.constructMs)),
+    synthMs: median(list.map((s) => s.synthMs)),
+    ...(slowFirstRunMs === undefined ? {} : { slowFirstRunMs }),
+  };
+}
+
+/**
+ * Both variants at one size and shape: full-size warm-up runs, then the repetitions in alternating
+ * order. A variant whose first full-size run is slower than the threshold (the baseline at
+ * thousands of resources, where aws-cdk-lib's validation dominates) gets one warm-up and
+ * `slowReps` repetitions, so the default run stays within minutes; the report marks it.
+ */
+function measureSize(
+  shape: Shape,
+  n: number,
+  outRoot: string,
+  options: Options,
+  validation: boolean,
+): SizeResult {
+  const timed: RunSettings = { validation };
+  const firstRunMs = {} as Record<Variant, number>;
+  for (const variant of VARIANTS) {
+    firstRunMs[variant] = measure(variant, shape, n, outRoot, timed).totalMs;
+  }
+  const slow = (variant: Variant): boolean => firstRunMs[variant] > options.slowMs;
+  for (let warmUp = 1; warmUp < WARM_UP_FULL_SIZE; warmUp++) {
+    for (const variant of [...VARIANTS].reverse()) {
+      if (!slow(variant)) {
+        measure(variant, shape, n, outRoot, timed);
       }
     }
-    const totals = list.map((s) => s.totalMs);
-    return {
-      resources: first.resources,
-      byType: first.byType,
-      templateBytes: first.templateBytes,
-      timeMs: {
-        median: median(totals),
-        min: Math.min(...totals),
-        max: Math.max(...totals),
-        samples: totals,
-      },
-      constructMs: median(list.map((s) => s.constructMs)),
-      synthMs: median(list.map((s) => s.synthMs)),
-    };
-  };
-  return { preset: summarize(samples.preset), baseline: summarize(samples.baseline) };
-}
-
-function mainTypeCounts(byType: Record<string, number>): Record<string, number> {
-  const counts: Record<string, number> = {};
-  let others = 0;
-  for (const type of MAIN_TYPES) {
-    counts[type] = byType[type] ?? 0;
   }
-  for (const [type, count] of Object.entries(byType)) {
-    if (!MAIN_TYPES.includes(type)) {
-      others += count;
+  const repsOf = (variant: Variant): number =>
+    slow(variant) ? Math.min(options.slowReps, options.reps) : options.reps;
+  const samples: Record<Variant, Sample[]> = { preset: [], baseline: [] };
+  for (let rep = 0; rep < options.reps; rep++) {
+    const order = rep % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
+    for (const variant of order) {
+      if (rep < repsOf(variant)) {
+        samples[variant].push(measure(variant, shape, n, outRoot, timed));
+      }
     }
   }
-  counts.others = others;
-  return counts;
+  const result = (variant: Variant): VariantResult =>
+    summarize(samples[variant], slow(variant) ? firstRunMs[variant] : undefined);
+  const preset = result('preset');
+  const baseline = result('baseline');
+  return {
+    shape,
+    routes: n,
+    preset,
+    baseline,
+    ratios: {
+      resources: ratio(preset.resources, baseline.resources),
+      templateBytes: ratio(preset.templateBytes, baseline.templateBytes),
+      ...(preset.unindentedBytes !== undefined && baseline.unindentedBytes !== undefined
+        ? { unindentedBytes: ratio(preset.unindentedBytes, baseline.unindentedBytes) }
+        : {}),
+      time: ratio(preset.timeMs.median, baseline.timeMs.median),
+    },
+  };
 }
 
-function cdkVersion(): string {
-  const manifest = path.join(path.dirname(require.resolve('aws-cdk-lib')), 'package.json');
-  return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+function measureAll(
+  options: Options,
+  outRoot: string,
+  validation: boolean,
+  log: (line: string) => void,
+): SizeResult[] {
+  // A small warm-up loads the modules and the code paths of both variants and both shapes.
+  for (const shape of options.shapes) {
+    for (const variant of VARIANTS) {
+      measure(variant, shape, WARM_UP_ROUTES, outRoot, { validation });
+    }
+  }
+  const results: SizeResult[] = [];
+  for (const shape of options.shapes) {
+    for (const n of options.sizes) {
+      const started = Date.now();
+      log(`  ${shape} N=${n} (validation ${validation ? 'on' : 'off'}) ...`);
+      results.push(measureSize(shape, n, outRoot, options, validation));
+      log(`    done in ${Math.round((Date.now() - started) / 1000)} s`);
+    }
+  }
+  return results;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
-  return rows
-    .map((r) =>
-      r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  '),
-    )
-    .join('\n');
+const fmtMs = (ms: number): string => `${Math.round(ms)} ms`;
+const over = (value: number, limit: number): string => `${value}${value > limit ? '!' : ''}`;
+
+/** One table per shape: metrics down, sizes across. */
+function shapeTable(results: SizeResult[], withoutValidation?: SizeResult[]): string {
+  const header = ['', '', ...results.map((r) => `N=${r.routes}`)];
+  const rows: string[][] = [header];
+  const triple = (
+    label: string,
+    cell: (v: VariantResult) => string,
+    ratioCell?: (r: SizeResult) => string,
+  ): void => {
+    rows.push([label, 'preset', ...results.map((r) => cell(r.preset))]);
+    rows.push(['', 'baseline', ...results.map((r) => cell(r.baseline))]);
+    if (ratioCell) {
+      rows.push(['', 'ratio', ...results.map(ratioCell)]);
+    }
+  };
+  triple(
+    'CFN resources',
+    (v) => over(v.resources, MAX_RESOURCES),
+    (r) => `${r.ratios.resources}`,
+  );
+  triple('  Method/Resource/Permission', (v) => MAIN_TYPES.map((t) => v.byType[t] ?? 0).join('/'));
+  triple(
+    'template bytes, indented',
+    (v) => over(v.templateBytes, MAX_TEMPLATE_BYTES),
+    (r) => `${r.ratios.templateBytes}`,
+  );
+  triple(
+    '  without indentation',
+    (v) => (v.unindentedBytes === undefined ? '-' : over(v.unindentedBytes, MAX_TEMPLATE_BYTES)),
+    (r) => `${r.ratios.unindentedBytes ?? '-'}`,
+  );
+  triple(
+    'synth time, median',
+    (v) => `${fmtMs(v.timeMs.median)}${v.slowFirstRunMs === undefined ? '' : '*'}`,
+    (r) => `${r.ratios.time}`,
+  );
+  triple('  min .. max', (v) => `${Math.round(v.timeMs.min)} .. ${fmtMs(v.timeMs.max)}`);
+  triple('  constructs + app.synth()', (v) => `${Math.round(v.constructMs)} + ${fmtMs(v.synthMs)}`);
+  triple('  repetitions', (v) => `${v.timeMs.samples.length}`);
+  if (withoutValidation) {
+    const off = (r: SizeResult): SizeResult =>
+      withoutValidation.find((w) => w.shape === r.shape && w.routes === r.routes)!;
+    rows.push([
+      'validation off, median',
+      'preset',
+      ...results.map((r) => fmtMs(off(r).preset.timeMs.median)),
+    ]);
+    rows.push(['', 'baseline', ...results.map((r) => fmtMs(off(r).baseline.timeMs.median))]);
+    rows.push(['', 'ratio', ...results.map((r) => `${off(r).ratios.time}`)]);
+    rows.push([
+      'validation share (est.)',
+      'preset',
+      ...results.map((r) => fmtMs(r.preset.timeMs.median - off(r).preset.timeMs.median)),
+    ]);
+    rows.push([
+      '',
+      'baseline',
+      ...results.map((r) => fmtMs(r.baseline.timeMs.median - off(r).baseline.timeMs.median)),
+    ]);
+  }
+  return table(rows, 2);
+}
+
+function typeList(byType: Record<string, number>): string {
+  return Object.entries(byType)
+    .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+    .map(([type, count]) => `${type.replace(/^AWS::/, '')} ${count}`)
+    .join(', ');
 }
 
 function main(): void {
-  const { n, reps, json, breakdown, shape } = parseArgs(process.argv.slice(2));
-  if (shape === 'flat') {
-    routePath = (i) => `/r${i}`;
-  }
+  const options = parseArgs(process.argv.slice(2));
   const validationEnv = process.env.CDK_VALIDATION;
-  const validationOn = validationEnv !== 'false';
   const libEntry = require.resolve('../lib');
   const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-bench-'));
-  const cpus = os.cpus();
   const log = (line: string): void => {
-    if (!json) {
+    if (!options.json) {
       process.stderr.write(`${line}\n`);
     }
   };
 
-  let results: Record<Variant, VariantResult>;
-  let withoutValidation: Record<Variant, VariantResult> | undefined;
-  let firstRun: Record<Variant, VariantResult>;
+  let results: SizeResult[];
+  let withoutValidation: SizeResult[] | undefined;
+  const started = Date.now();
   try {
-    // A small warm-up loads the modules; two full-size ones let V8 optimize the construct and synth
-    // code paths and pay the one-time costs that grow with the template (the first validation of a
-    // large template is several times slower), which would otherwise land on the first repetitions.
-    log(`warm-up: both variants at N=${WARM_UP_ROUTES}, then ${WARM_UP_FULL_SIZE}x at N=${n} ...`);
-    runPairs(WARM_UP_ROUTES, 1, outRoot, true);
-    firstRun = runPairs(n, WARM_UP_FULL_SIZE, outRoot, true);
-    log(`measuring: N=${n}, ${reps} repetition(s), alternating order ...`);
-    results = runPairs(n, reps, outRoot, true);
-    if (breakdown) {
+    log(
+      `measuring, validation on: sizes ${options.sizes.join(', ')}; shapes ${options.shapes.join(', ')} ...`,
+    );
+    results = measureAll(options, outRoot, true, log);
+    if (options.breakdown) {
       log('breakdown: the same runs with built-in CloudFormation validation off ...');
-      runPairs(WARM_UP_ROUTES, 1, outRoot, false);
-      runPairs(n, WARM_UP_FULL_SIZE, outRoot, false);
-      withoutValidation = runPairs(n, reps, outRoot, false);
+      withoutValidation = measureAll(options, outRoot, false, log);
     }
   } finally {
     fs.rmSync(outRoot, { recursive: true, force: true });
   }
+  const elapsedS = Math.round((Date.now() - started) / 1000);
 
-  const { preset, baseline } = results;
-  const ratio = (a: number, b: number): number => Math.round((a / b) * 1000) / 1000;
-  const ratios = {
-    resources: ratio(preset.resources, baseline.resources),
-    templateBytes: ratio(preset.templateBytes, baseline.templateBytes),
-    time: ratio(preset.timeMs.median, baseline.timeMs.median),
-  };
-  const targets = {
-    resources: { target: '<= 0.6', met: ratios.resources <= 0.6 },
-    time: { target: '<= 1.0', met: ratios.time <= 1.0 },
-  };
+  const atTarget = results.filter((r) => r.routes === TARGET_ROUTES);
+  const targets = atTarget.map((r) => ({
+    shape: r.shape,
+    routes: r.routes,
+    resources: {
+      ratio: r.ratios.resources,
+      target: TARGETS.resources,
+      met: r.ratios.resources <= TARGETS.resources,
+    },
+    time: { ratio: r.ratios.time, target: TARGETS.time, met: r.ratios.time <= TARGETS.time },
+  }));
+  const slowRuns = results.flatMap((r) =>
+    VARIANTS.filter((v) => r[v].slowFirstRunMs !== undefined).map(
+      (v) => `${v} ${r.shape} N=${r.routes} (first run ${Math.round(r[v].slowFirstRunMs! / 1000)} s)`,
+    ),
+  );
   const setup = {
-    routes: n,
-    repetitions: reps,
-    warmUp: `both variants at N=${WARM_UP_ROUTES}, then ${WARM_UP_FULL_SIZE}x at N=${n} (not measured)`,
-    context: CONTEXT,
-    builtinCloudFormationValidation: validationOn
-      ? 'on (aws-cdk-lib default, both variants)'
-      : `OFF (CDK_VALIDATION=${validationEnv} in the environment)`,
+    sizes: options.sizes,
+    shapes: options.shapes,
+    repetitions: options.reps,
+    slowRule:
+      `a variant whose first full-size run takes over ${options.slowMs / 1000} s gets 1 warm-up run and ` +
+      `${Math.min(options.slowReps, options.reps)} repetition(s)`,
+    slowRuns,
+    warmUp: `each variant at N=${WARM_UP_ROUTES} per shape, then ${WARM_UP_FULL_SIZE} runs of each at every size (not measured)`,
+    context: BENCH_CONTEXT,
+    acknowledged: RESOURCE_LIMIT_RULE,
+    builtinCloudFormationValidation:
+      validationEnv === 'false'
+        ? `OFF (CDK_VALIDATION=${validationEnv} in the environment)`
+        : 'on (aws-cdk-lib default, both variants)',
     validationEngine: CAN_RESET_VALIDATION_ENGINE
       ? 'rebuilt for every run (untimed reset before new App()), as in a one-shot cdk synth'
       : 'shared across runs (aws-cdk-lib no longer has _disposeSingleton): times depend on run order',
     library: path.relative(process.cwd(), libEntry),
     awsCdkLib: cdkVersion(),
-    node: process.version,
-    cpus: `${cpus.length} x ${cpus[0]?.model.trim() ?? 'unknown'}`,
+    machine: machine(),
     date: new Date().toISOString(),
+    elapsedSeconds: elapsedS,
   };
 
-  if (json) {
-    const out = {
-      setup,
-      preset: { ...preset, mainTypes: mainTypeCounts(preset.byType) },
-      baseline: { ...baseline, mainTypes: mainTypeCounts(baseline.byType) },
-      ratios,
-      targets,
-      firstFullSizeSynthMs: {
-        preset: firstRun.preset.timeMs.samples[0],
-        baseline: firstRun.baseline.timeMs.samples[0],
-      },
-      ...(withoutValidation ? { withoutValidation } : {}),
-    };
+  if (options.json) {
+    const out = { setup, results, targets, ...(withoutValidation ? { withoutValidation } : {}) };
     process.stdout.write(`${JSON.stringify(out, undefined, 2)}\n`);
     return;
   }
 
-  const p = mainTypeCounts(preset.byType);
-  const b = mainTypeCounts(baseline.byType);
-  const fmtMs = (ms: number): string => `${Math.round(ms)} ms`;
   const lines: string[] = [];
   lines.push(
-    `Synth benchmark: ${n} Lambda routes (GET ${routePath(0).replace('0', 'K')}, shape ${shape}, one shared function)`,
+    'Synth benchmark, in process: N GET routes to one shared Lambda function, preset against baseline',
   );
-  lines.push(
-    `  preset:   new EdgeApi(stack, 'Api') + api.addRoute('GET', path, RouteIntegration.lambdaFunction(fn))`,
-  );
-  lines.push(
-    `  baseline: new apigw.RestApi(stack, 'Api') + root.resourceForPath(path).addMethod('GET', new LambdaIntegration(fn))`,
-  );
-  lines.push(
-    `  aws-cdk-lib ${setup.awsCdkLib}, Node ${setup.node}, ${setup.cpus}; library loaded from ${setup.library}`,
-  );
+  lines.push(`  preset:   ${VARIANT_CODE.preset}`);
+  lines.push(`  baseline: ${VARIANT_CODE.baseline}`);
+  lines.push(`  aws-cdk-lib ${setup.awsCdkLib}, ${setup.machine}; library loaded from ${setup.library}`);
   lines.push(`  built-in CloudFormation validation: ${setup.builtinCloudFormationValidation}`);
   lines.push(`  validation engine: ${setup.validationEngine}`);
   lines.push(
-    `  context (both variants): '@aws-cdk/core:stackResourceLimit': 0, so neither stack is refused above 500 resources; no feature flags`,
+    `  both variants: context '@aws-cdk/core:stackResourceLimit': 0 and ${RESOURCE_LIMIT_RULE} acknowledged, ` +
+      'so the baseline synthesizes past 500 resources; no feature flags',
   );
   lines.push(
-    `  time = new App() -> constructs -> app.synth(), in process, median of ${reps}; warm-up: ${setup.warmUp}`,
+    `  time = new App() -> constructs -> app.synth(), median of ${options.reps} repetitions in alternating order`,
   );
-  lines.push('');
+  lines.push(`  warm-up: ${setup.warmUp}`);
+  lines.push(`  * slow: ${setup.slowRule}`);
   lines.push(
-    table([
-      ['', 'preset', 'baseline', 'preset/baseline'],
-      ['CFN resources', `${preset.resources}`, `${baseline.resources}`, `${ratios.resources}`],
-      ['  ApiGateway::Method', `${p[MAIN_TYPES[0]]}`, `${b[MAIN_TYPES[0]]}`, ''],
-      ['  ApiGateway::Resource', `${p[MAIN_TYPES[1]]}`, `${b[MAIN_TYPES[1]]}`, ''],
-      ['  Lambda::Permission', `${p[MAIN_TYPES[2]]}`, `${b[MAIN_TYPES[2]]}`, ''],
-      ['  others', `${p.others}`, `${b.others}`, ''],
-      ['template bytes', `${preset.templateBytes}`, `${baseline.templateBytes}`, `${ratios.templateBytes}`],
-      ['synth time (median)', fmtMs(preset.timeMs.median), fmtMs(baseline.timeMs.median), `${ratios.time}`],
-      [
-        '  min .. max',
-        `${fmtMs(preset.timeMs.min)} .. ${fmtMs(preset.timeMs.max)}`,
-        `${fmtMs(baseline.timeMs.min)} .. ${fmtMs(baseline.timeMs.max)}`,
-        '',
-      ],
-      ['  constructs (median)', fmtMs(preset.constructMs), fmtMs(baseline.constructMs), ''],
-      ['  app.synth() (median)', fmtMs(preset.synthMs), fmtMs(baseline.synthMs), ''],
-      [
-        'first full-size synth *',
-        fmtMs(firstRun.preset.timeMs.samples[0]),
-        fmtMs(firstRun.baseline.timeMs.samples[0]),
-        `${ratio(firstRun.preset.timeMs.samples[0], firstRun.baseline.timeMs.samples[0])}`,
-      ],
-    ]),
+    '  bytes: templates are written with suppressTemplateIndentation: true (as 2,000 routes must be); the indented size (the default) is computed from them',
   );
   lines.push(
-    '* first warm-up run at full size (preset ran first), one sample each, not in the median; closer to a one-shot `cdk synth`',
+    `  ! = over a CloudFormation limit: ${MAX_RESOURCES} resources, ${MAX_TEMPLATE_BYTES.toLocaleString('en-US')} template bytes`,
   );
-  lines.push('');
-  const others = (byType: Record<string, number>): string =>
-    Object.entries(byType)
-      .filter(([type]) => !MAIN_TYPES.includes(type))
-      .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
-      .map(([type, count]) => `${type.replace(/^AWS::/, '')} ${count}`)
-      .join(', ');
-  lines.push(`others, preset:   ${others(preset.byType)}`);
-  lines.push(`others, baseline: ${others(baseline.byType)}`);
-  if (withoutValidation) {
-    const wp = withoutValidation.preset;
-    const wb = withoutValidation.baseline;
+  lines.push(`  ratio = preset / baseline; ${setup.date.slice(0, 16)} UTC, whole run ${elapsedS} s`);
+  for (const shape of options.shapes) {
+    const rows = results.filter((r) => r.shape === shape);
+    const largest = rows[rows.length - 1];
     lines.push('');
-    lines.push('breakdown (diagnostic): the same runs with builtinCloudFormationValidation: false');
-    lines.push(
-      table([
-        ['', 'preset', 'baseline', 'preset/baseline'],
-        [
-          'synth time (median)',
-          fmtMs(wp.timeMs.median),
-          fmtMs(wb.timeMs.median),
-          `${ratio(wp.timeMs.median, wb.timeMs.median)}`,
-        ],
-        ['  app.synth() (median)', fmtMs(wp.synthMs), fmtMs(wb.synthMs), ''],
-        [
-          'validation share (est.)',
-          fmtMs(preset.timeMs.median - wp.timeMs.median),
-          fmtMs(baseline.timeMs.median - wb.timeMs.median),
-          '',
-        ],
-      ]),
-    );
+    lines.push(`${shape}: GET ${routePath(shape, 0).replace('0', 'K')}`);
+    lines.push(shapeTable(rows, withoutValidation));
+    lines.push(`resource types at N=${largest.routes}:`);
+    lines.push(`  preset:   ${typeList(largest.preset.byType)}`);
+    lines.push(`  baseline: ${typeList(largest.baseline.byType)}`);
+  }
+  if (slowRuns.length > 0) {
+    lines.push('');
+    lines.push(`* fewer runs (slow): ${slowRuns.join('; ')}`);
   }
   lines.push('');
-  const verdict = (name: string, value: number, t: { target: string; met: boolean }): string =>
-    `target ${name} ratio ${t.target}: ${value} -> ${t.met ? 'met' : 'MISSED'}`;
-  lines.push(verdict('resources', ratios.resources, targets.resources));
-  lines.push(verdict('time', ratios.time, targets.time));
+  lines.push(
+    `targets at N=${TARGET_ROUTES}: resources ratio <= ${TARGETS.resources}, synth time ratio <= ${TARGETS.time}`,
+  );
+  if (targets.length === 0) {
+    lines.push(`  not measured: add ${TARGET_ROUTES} to --sizes`);
+  }
+  for (const t of targets) {
+    const verdict = (met: boolean): string => (met ? 'MET' : 'MISSED');
+    lines.push(
+      `  ${t.shape.padEnd(6)} resources ${t.resources.ratio} -> ${verdict(t.resources.met)}; ` +
+        `time ${t.time.ratio} -> ${verdict(t.time.met)}`,
+    );
+  }
   lines.push('(a report, not a test: the exit code is 0 either way; timings on a shared machine are noisy)');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
