@@ -43,17 +43,63 @@ export function checkDefinition(
         `${limits.MAX_RESOURCES_PER_API} per API. Ask for an increase ("Resources per API" in Service Quotas) before deploying.`,
     );
   }
-  const stack = Stack.of(restApi);
-  const bytes = Buffer.byteLength(
-    JSON.stringify(stack.resolve((restApi.node.defaultChild as apigw.CfnRestApi).body)),
-  );
-  if (bytes > limits.MAX_TEMPLATE_BYTES) {
-    errors.push(
-      `Invalid API definition: ${bytes} bytes. A CloudFormation template is at most ${limits.MAX_TEMPLATE_BYTES} bytes, ` +
-        'and the definition is part of it: split the API into several, e.g. one per group of paths, or move routes to another preset.',
-    );
-  }
+  errors.push(...definitionSizeErrors(restApi));
   return errors;
+}
+
+/** Where the definition sits in the template: Resources > <logical id> > Properties > Body. */
+const BODY_DEPTH = 4;
+const SUPPRESS_INDENTATION = '@aws-cdk/core:suppressTemplateIndentation';
+
+/**
+ * The definition is part of the stack's template, which CloudFormation takes up to 1 MB. What it adds,
+ * as aws-cdk-lib writes it: indented by default, one space a level, or compact when the stack suppresses
+ * indentation. A definition too large either way cannot deploy; one too large only indented fails with
+ * the way past it.
+ */
+function definitionSizeErrors(restApi: apigw.SpecRestApi): string[] {
+  const stack = Stack.of(restApi);
+  const body = stack.resolve((restApi.node.defaultChild as apigw.CfnRestApi).body);
+  const compact = Buffer.byteLength(JSON.stringify(body));
+  const limit = limits.MAX_TEMPLATE_BYTES;
+  if (compact > limit) {
+    return [
+      `Invalid API definition: ${compact} bytes. A CloudFormation template is at most ${limit} bytes, and the ` +
+        'definition is part of it: split the API into several, e.g. one per group of paths.',
+    ];
+  }
+  const suppressed = suppressesIndentation(stack);
+  if (suppressed === true) {
+    return [];
+  }
+  const pretty = JSON.stringify(body, undefined, 1);
+  const indented = Buffer.byteLength(pretty) + BODY_DEPTH * (pretty.split('\n').length - 1);
+  if (indented <= limit) {
+    return [];
+  }
+  const message =
+    `The API definition takes ${indented} bytes of the template as aws-cdk-lib writes it, indented, and a ` +
+    `CloudFormation template is at most ${limit} bytes; without indentation it takes ${compact}. Set ` +
+    `suppressTemplateIndentation: true on the stack (or the context key ${SUPPRESS_INDENTATION}).`;
+  if (suppressed === false) {
+    return [`Invalid template size: ${message}`];
+  }
+  // The stack's own setting could not be read: it may already be set, so this is only a warning.
+  Annotations.of(restApi).addWarningV2('cdk-apigateway-presets:template-size', message);
+  return [];
+}
+
+/**
+ * Whether the stack writes its template without indentation: its `suppressTemplateIndentation` prop, or
+ * the context key. Undefined when aws-cdk-lib no longer keeps the prop where it is read from.
+ */
+function suppressesIndentation(stack: Stack): boolean | undefined {
+  const setting = (stack as unknown as { _suppressTemplateIndentation?: unknown })
+    ._suppressTemplateIndentation;
+  if (typeof setting === 'boolean') {
+    return setting;
+  }
+  return stack.node.tryGetContext(SUPPRESS_INDENTATION) === true ? true : undefined;
 }
 
 /** Messages for each resource of the REST API that was created beside its definition. */

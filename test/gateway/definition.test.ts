@@ -436,3 +436,26 @@ describe('operationId', () => {
     expect(operationsOf(templateOf(a)).map(({ route }) => route)).toEqual(['GET /a']);
   });
 });
+
+describe('template size', () => {
+  function largeApi(suppressTemplateIndentation?: boolean): Stack {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Large', {
+      suppressTemplateIndentation,
+    });
+    const large = new EdgeApi(stack, 'Api');
+    for (let i = 0; i < 1400; i++) {
+      large.addRoute('GET', `/r${i}/{id}`, MOCK);
+    }
+    return stack;
+  }
+
+  test('fails at synth when the definition, indented as the template is written, passes 1 MB', () => {
+    expect(() => Template.fromStack(largeApi())).toThrow(
+      /Invalid template size: The API definition takes \d+ bytes of the template as aws-cdk-lib writes it, indented, .* without indentation it takes \d+\. Set suppressTemplateIndentation: true on the stack/,
+    );
+  });
+
+  test('accepts the same API in a stack that writes its template without indentation', () => {
+    expect(() => Template.fromStack(largeApi(true))).not.toThrow();
+  });
+});
