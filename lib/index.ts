@@ -7,6 +7,8 @@ export {
 } from './features/auth';
 export { CacheSize, RouteCacheOptions, StageCachingOptions } from './features/caching';
 export { CorsOptions } from './features/cors';
+export { CustomDomainOptions } from './features/custom-domain';
+export { ResourcePolicyOptions } from './features/resource-policy';
 export * from './features/throttling';
 export { WafOptions } from './features/waf';
 export * from './gateway/options';
@@ -18,4 +20,6 @@ export {
   RouteIntegration,
 } from './integrations/route-integration';
 export * from './presets/edge-api';
+export * from './presets/private-api';
+export * from './presets/regional-api';
 export { PresetErrors } from './errors';

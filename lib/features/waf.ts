@@ -1,4 +1,4 @@
-import { Annotations, Lazy, Names, Token } from 'aws-cdk-lib';
+import { Annotations, Lazy, Names, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -94,9 +94,13 @@ export const COMMON_RULE_SET_RULES: readonly string[] = [
 
 /**
  * Creates scope/WebAcl (a wafv2.CfnWebACL) or, when options.enabled === false, adds the warning and
- * returns undefined.
+ * returns undefined. `firstRules` are evaluated before the library's rules, in their order.
  */
-export function createWebAcl(scope: Construct, options: WafOptions = {}): wafv2.CfnWebACL | undefined {
+export function createWebAcl(
+  scope: Construct,
+  options: WafOptions = {},
+  firstRules: wafv2.CfnWebACL.RuleProperty[] = [],
+): wafv2.CfnWebACL | undefined {
   if (options.enabled === false) {
     Annotations.of(scope).addWarningV2(
       'cdk-apigateway-presets:waf-disabled',
@@ -120,7 +124,7 @@ export function createWebAcl(scope: Construct, options: WafOptions = {}): wafv2.
 
   // Rate-based rule first: WAF only counts requests that reach a rule, so a flood is counted and
   // blocked before the (more expensive) managed groups inspect it.
-  const rules: wafv2.CfnWebACL.RuleProperty[] = [
+  const ownRules: wafv2.CfnWebACL.RuleProperty[] = [
     {
       name: RATE_LIMIT_RULE_NAME,
       priority: 0,
@@ -146,6 +150,8 @@ export function createWebAcl(scope: Construct, options: WafOptions = {}): wafv2.
       visibilityConfig: visibility(groupName),
     })),
   ];
+  // A preset's own rules (e.g. the origin check of an API behind CloudFront) come before the library's.
+  const rules = [...firstRules, ...ownRules].map((rule, priority) => ({ ...rule, priority }));
 
   // No physical name: CloudFormation generates one, so two stacks in one account cannot collide.
   // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
@@ -277,4 +283,18 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length];
+}
+
+/**
+ * A stage without a web ACL because its preset has none by default (a private API, reached only
+ * through its VPC endpoints): cdk-nag's WAF rule is answered on the stage with that reason.
+ */
+export function acknowledgeNoWebAclByDefault(stage: apigw.Stage): void {
+  Validations.of(stage.node.defaultChild as apigw.CfnStage).acknowledge({
+    id: 'AwsSolutions-APIG3',
+    reason:
+      "A private API is reached only through its VPC endpoints, from inside the caller's network, and its resource " +
+      'policy denies every other request; the internet-facing threats the web ACL blocks (bots, IP reputation, floods ' +
+      'from anywhere) do not reach it. A web ACL is created when the preset is given `waf`.',
+  });
 }

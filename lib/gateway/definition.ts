@@ -15,6 +15,10 @@ export interface ApiDocumentParts {
   /** The body models. */
   readonly schemas: OpenApiObject;
   readonly cors?: CorsOptions;
+  /** The resource policy, when there is one. */
+  readonly policy?: OpenApiObject;
+  /** API Gateway's endpoint configuration extension: VPC endpoints, the default endpoint disabled. */
+  readonly endpointConfiguration?: OpenApiObject;
 }
 
 /**
@@ -34,10 +38,16 @@ export function renderDefinition(parts: ApiDocumentParts): OpenApiObject {
       item.options = preflight;
     }
   }
+  const endpoint = parts.endpointConfiguration ?? {};
   return {
     ...header(parts, parts.securitySchemes),
+    // OpenAPI 3.0 carries the endpoint configuration in a server object.
+    ...(Object.keys(endpoint).length > 0
+      ? { servers: [{ url: '/', 'x-amazon-apigateway-endpoint-configuration': endpoint }] }
+      : {}),
     paths,
     ...requestValidatorExtensions(),
+    ...(parts.policy ? { 'x-amazon-apigateway-policy': parts.policy } : {}),
     'x-amazon-apigateway-gateway-responses': gatewayResponses(parts.cors),
   };
 }

@@ -4,6 +4,8 @@ import { AccessLogs } from '../features/access-logs';
 import { ApiAuthorization } from '../features/auth';
 import { RouteCacheOptions, StageCachingOptions } from '../features/caching';
 import { CorsOptions } from '../features/cors';
+import { CustomDomainOptions } from '../features/custom-domain';
+import { ResourcePolicyOptions } from '../features/resource-policy';
 import { ThrottlingOptions } from '../features/throttling';
 import { WafOptions } from '../features/waf';
 
@@ -134,6 +136,7 @@ export interface RestApiPresetProps {
   /**
    * The web ACL associated with every stage.
    * @default - a web ACL with AWS managed rules and a per-IP rate limit of 2000 requests per 5 minutes
+   * (a private API has none unless this is given)
    */
   readonly waf?: WafOptions;
 
@@ -154,6 +157,19 @@ export interface RestApiPresetProps {
    * @default true
    */
   readonly tracing?: boolean;
+
+  /**
+   * Who may call the API beyond each route's authorization: source IP ranges, AWS accounts or
+   * principals, VPCs or VPC endpoints. Each option narrows who may call.
+   * @default - no resource policy (a private API's own policy only)
+   */
+  readonly resourcePolicy?: ResourcePolicyOptions;
+
+  /**
+   * A custom domain name for the API, mapped to its first stage.
+   * @default - no custom domain
+   */
+  readonly customDomain?: CustomDomainOptions;
 
   /**
    * A file to write the API's OpenAPI contract to (what `openApi()` returns) when the app synthesizes,

@@ -9,16 +9,20 @@ import { ApiAuthorization } from '../features/auth';
 import { AuthorizerRegistry } from '../features/authorizer-registry';
 import { routeCacheKey } from '../features/caching';
 import { CorsOptions, integrationResponseCors, validateCors } from '../features/cors';
+import { bindCustomDomain } from '../features/custom-domain';
 import { acknowledgeRequestValidation, RequestModels } from '../features/request-validation';
-import { associateWebAcl, createWebAcl } from '../features/waf';
+import { renderResourcePolicy } from '../features/resource-policy';
+import { acknowledgeNoWebAclByDefault, associateWebAcl, createWebAcl } from '../features/waf';
 import { InvokePermissions } from '../integrations/invoke-permissions';
 import { RouteIntegration } from '../integrations/route-integration';
 import { PresetValidationError } from '../private/errors';
+import { IntegrationTimeoutLimit } from '../private/limits';
 import { OpenApiObject } from '../private/openapi';
 import { ApiRoute } from './api-route';
 import { ApiDocumentParts, renderContract, renderDefinition } from './definition';
 import { checkDefinition, writeContractAtSynth } from './definition-checks';
 import { RestApiPresetProps, RouteOptions } from './options';
+import { integrationTimeoutLimit, PresetShape } from './preset-shape';
 import { RouteTable } from './route-table';
 import { checkRouteOptions, methodRequestParameters, RouteRecord } from './routes';
 import { createStage, ResolvedStage, resolveStages } from './stages';
@@ -92,7 +96,11 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
 
   private readonly apiName: string;
   private readonly apiDescription?: string;
-  private readonly endpointLabel: string;
+  private readonly timeoutLimit: IntegrationTimeoutLimit;
+  private readonly policy?: OpenApiObject;
+  private readonly endpointConfiguration: OpenApiObject;
+  private readonly customUrl?: string;
+  private readonly stageUrl: (stage: apigw.Stage) => string;
   private readonly cors?: CorsOptions;
   private readonly defaultAuthorization: ApiAuthorization;
   private readonly resolvedStages: ResolvedStage[];
@@ -102,15 +110,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   private readonly invokePermissions: InvokePermissions;
   private readonly operationIds = new Set<string>();
 
-  protected constructor(
-    scope: Construct,
-    id: string,
-    props: RestApiPresetProps,
-    endpointType: apigw.EndpointType,
-  ) {
+  protected constructor(scope: Construct, id: string, props: RestApiPresetProps, shape: PresetShape) {
     super(scope, id);
-    this.endpointLabel =
-      endpointType === apigw.EndpointType.EDGE ? 'edge-optimized' : endpointType.toLowerCase();
+    const endpointType = shape.endpointType;
+    this.timeoutLimit = integrationTimeoutLimit(shape);
     this.routes = new RouteTable<RouteRecord>(this);
     this.apiName = props.apiName ?? Names.uniqueResourceName(this, { maxLength: 128 });
     this.apiDescription = props.description;
@@ -128,6 +131,11 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.defaultAuthorization = props.authorization ?? ApiAuthorization.iam();
     this.authorizers.check(this.defaultAuthorization._config);
 
+    // What the preset adds (a private API's endpoints), and who may call the API.
+    const additions = shape.prepare?.(this) ?? {};
+    this.policy = renderResourcePolicy(this, props.resourcePolicy, additions.policyStatements ?? []);
+    const vpcEndpointIds = additions.vpcEndpoints?.map((e) => e.vpcEndpointId);
+
     // The API, defined by the definition its routes render to, and the deployment its stages serve.
     this.restApi = new apigw.SpecRestApi(this, 'Api', {
       apiDefinition: apigw.ApiDefinition.fromInline(
@@ -136,7 +144,11 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       ),
       restApiName: this.apiName,
       description: props.description,
-      endpointTypes: [endpointType],
+      endpointConfiguration: {
+        types: [endpointType],
+        vpcEndpoints: additions.vpcEndpoints,
+        ipAddressType: shape.ipAddressType,
+      },
       // The definition replaces the whole API on every update: a removed route is gone.
       mode: apigw.RestApiMode.OVERWRITE,
       deploy: false,
@@ -164,8 +176,11 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       accountRole = configureAccountCloudWatchRole(this).dependable;
     }
 
-    // Stages, each behind the web ACL.
-    this.webAcl = createWebAcl(this, props.waf);
+    // Stages, each behind the web ACL (a preset may leave it out unless asked for).
+    this.webAcl =
+      props.waf === undefined && !shape.wafByDefault
+        ? undefined
+        : createWebAcl(this, props.waf, additions.wafRules);
     this.stages = this.resolvedStages.map((resolved) => {
       const stage = createStage(this, resolved, {
         deployment: this.deployment,
@@ -178,15 +193,36 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       }
       if (this.webAcl) {
         associateWebAcl(this, `WebAclAssociation.${resolved.options.stageName}`, this.webAcl, stage);
+      } else if (props.waf === undefined) {
+        acknowledgeNoWebAclByDefault(stage);
       }
       return stage;
     });
     // The RestApi's own url/urlForPath (escape hatch users) then point at the first stage.
     this.restApi.deploymentStage = this.stages[0];
-    if (props.urlOutputs !== false) {
+    const stageUrl = additions.stageUrl;
+    this.stageUrl = stageUrl ? (stage) => stageUrl(this.restApi, stage) : (stage) => stage.urlForPath();
+    let disableExecuteApiEndpoint = false;
+    if (props.customDomain) {
+      const domain = bindCustomDomain(this, props.customDomain, {
+        restApi: this.restApi,
+        stage: this.stages[0],
+        endpointType,
+        vpc: additions.vpc,
+        vpcEndpoints: additions.vpcEndpoints,
+      });
+      this.customUrl = domain.url;
+      disableExecuteApiEndpoint = domain.disableExecuteApiEndpoint;
+      cfnRestApi.disableExecuteApiEndpoint = disableExecuteApiEndpoint || undefined;
+    }
+    this.endpointConfiguration = {
+      ...(vpcEndpointIds ? { vpcEndpointIds } : {}),
+      ...(disableExecuteApiEndpoint ? { disableExecuteApiEndpoint } : {}),
+    };
+    if (props.urlOutputs !== false && !disableExecuteApiEndpoint) {
       this.resolvedStages.forEach(({ options: { stageName } }, index) => {
         new CfnOutput(this, `Url.${stageName}`, {
-          value: this.stages[index].urlForPath(),
+          value: this.stageUrl(this.stages[index]),
           description: `Invoke URL of the ${stageName} stage of ${this.node.path}`,
         });
       });
@@ -198,9 +234,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     }
   }
 
-  /** The invoke URL of the first stage. */
+  /** The invoke URL of the first stage: on the custom domain, when there is one. */
   public get url(): string {
-    return this.stages[0].urlForPath();
+    return this.customUrl ?? this.stageUrl(this.stages[0]);
   }
 
   /**
@@ -248,7 +284,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       );
     }
     const authorization = (options.authorization ?? this.defaultAuthorization)._config;
-    checkRouteOptions(this, key, options, this.endpointLabel, this.operationIds);
+    checkRouteOptions(this, key, options, this.timeoutLimit, this.operationIds);
     const cacheKeyParameters = routeCacheKey(
       this,
       { ...key, requestParameters: options.requestParameters, authorization },
@@ -342,6 +378,8 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       securitySchemes: this.authorizers.securitySchemes(),
       schemas: this.models.schemas(),
       cors: this.cors,
+      policy: this.policy,
+      endpointConfiguration: this.endpointConfiguration,
     };
   }
 

@@ -15,14 +15,14 @@ const OPERATION_ID = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
  * Checks a route's own options against API Gateway's limits and the API's other routes; throws on the
  * first problem.
  *
- * @param endpointLabel the API's endpoint type as users know it, e.g. 'edge-optimized'
+ * @param timeoutLimit how long the API's integrations may take
  * @param operationIds the operation ids other routes of the API use
  */
 export function checkRouteOptions(
   scope: IConstruct,
   key: RouteKey,
   options: RouteOptions,
-  endpointLabel: string,
+  timeoutLimit: limits.IntegrationTimeoutLimit,
   operationIds: ReadonlySet<string>,
 ): void {
   const route = `${key.method} ${key.path}`;
@@ -38,7 +38,7 @@ export function checkRouteOptions(
     );
   }
   if (options.timeout) {
-    limits.checkIntegrationTimeout(scope, `timeout of ${route}`, options.timeout, endpointLabel);
+    limits.checkIntegrationTimeout(scope, `timeout of ${route}`, options.timeout, timeoutLimit);
   }
   if (options.throttling) {
     limits.checkThrottling(scope, `throttling of ${route}`, options.throttling);

@@ -18,6 +18,6 @@ export interface EdgeApiProps extends RestApiPresetProps {}
  */
 export class EdgeApi extends RestApiPreset {
   constructor(scope: Construct, id: string, props?: EdgeApiProps) {
-    super(scope, id, props ?? {}, apigw.EndpointType.EDGE);
+    super(scope, id, props ?? {}, { endpointType: apigw.EndpointType.EDGE, wafByDefault: true });
   }
 }

@@ -22,11 +22,15 @@ export const MAX_STAGES_PER_API = 10;
 export const MAX_AUTHORIZERS_PER_API = 10;
 /** API Gateway's default quota of resources (paths) per REST API; adjustable. */
 export const MAX_RESOURCES_PER_API = 300;
+/** API Gateway's default quota of characters in a REST API's resource policy; adjustable. */
+export const MAX_RESOURCE_POLICY_LENGTH = 8192;
 /** CloudFormation's template size limit (a template uploaded to S3, as the CDK CLI does). */
 export const MAX_TEMPLATE_BYTES = 1_000_000;
 export const CACHE_TTL_MAX_SECONDS = 3600;
 export const INTEGRATION_TIMEOUT_MIN_MS = 50;
 export const INTEGRATION_TIMEOUT_MAX_MS = 29_000;
+/** Regional and private APIs, once the account's quota is raised (Service Quotas). */
+export const INTEGRATION_TIMEOUT_RAISED_MAX_MS = 300_000;
 export const AUTHORIZER_TTL_MAX_SECONDS = 3600;
 
 /** A number that is a token is resolved at deploy time and cannot be checked here. */
@@ -125,24 +129,42 @@ function checkWholeSeconds(
   }
 }
 
+/** How long a route's integration may take, for one API. */
+export interface IntegrationTimeoutLimit {
+  /** The API's endpoint type as users know it, e.g. 'edge-optimized'. */
+  readonly endpoint: string;
+  /** Whether the account's quota can raise it above 29 seconds for this endpoint type. */
+  readonly raisable: boolean;
+  /** Whether the user said the quota is raised. */
+  readonly raised: boolean;
+}
+
 export function checkIntegrationTimeout(
   scope: IConstruct,
   prop: string,
   timeout: Duration,
-  endpoint: string,
+  limit: IntegrationTimeoutLimit,
 ): void {
   if (timeout.isUnresolved()) {
     return;
   }
   const ms = timeout.toMilliseconds({ integral: false });
-  if (!Number.isInteger(ms) || ms < INTEGRATION_TIMEOUT_MIN_MS || ms > INTEGRATION_TIMEOUT_MAX_MS) {
-    throw new PresetValidationError(
-      scope,
-      prop,
-      timeout.toHumanString(),
-      `An ${endpoint} API allows integration timeouts of whole milliseconds from ${INTEGRATION_TIMEOUT_MIN_MS} ms to 29 seconds; this limit cannot be raised for that endpoint type.`,
-    );
+  const max = limit.raised ? INTEGRATION_TIMEOUT_RAISED_MAX_MS : INTEGRATION_TIMEOUT_MAX_MS;
+  if (Number.isInteger(ms) && ms >= INTEGRATION_TIMEOUT_MIN_MS && ms <= max) {
+    return;
   }
+  let allowed: string;
+  if (!limit.raisable) {
+    allowed = `An ${limit.endpoint} API allows integration timeouts of whole milliseconds from ${INTEGRATION_TIMEOUT_MIN_MS} ms to 29 seconds; this limit cannot be raised for that endpoint type.`;
+  } else if (!limit.raised) {
+    allowed =
+      `A ${limit.endpoint} API allows integration timeouts of whole milliseconds from ${INTEGRATION_TIMEOUT_MIN_MS} ms to 29 seconds ` +
+      "unless the account's quota is raised: after raising 'Maximum integration timeout in milliseconds' in Service Quotas, " +
+      'set longIntegrationTimeouts: true for up to 300 seconds.';
+  } else {
+    allowed = `Integration timeouts are whole milliseconds from ${INTEGRATION_TIMEOUT_MIN_MS} ms to 300 seconds, the most API Gateway's raised quota allows.`;
+  }
+  throw new PresetValidationError(scope, prop, timeout.toHumanString(), allowed);
 }
 
 export function checkThrottling(

@@ -1,0 +1,138 @@
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { PresetValidationError } from '../private/errors';
+import { PolicyStatement } from './resource-policy';
+
+/** How a private API is reached: an endpoint the preset creates in a VPC, or existing endpoints. */
+export interface PrivateEndpointOptions {
+  readonly vpc?: ec2.IVpc;
+  readonly vpcEndpoints?: ec2.IVpcEndpoint[];
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly allowedPeers?: ec2.IPeer[];
+  readonly privateDnsEnabled?: boolean;
+}
+
+/** The endpoints of a private API, and what follows from them. */
+export interface PrivateEndpoints {
+  readonly vpcEndpoints: ec2.IVpcEndpoint[];
+  readonly vpc?: ec2.IVpc;
+  /** The endpoint the preset created, if it did. */
+  readonly endpoint?: ec2.InterfaceVpcEndpoint;
+  /** Whether the VPC resolves the API's default host name to the endpoint (private DNS). */
+  readonly privateDns: boolean;
+}
+
+/**
+ * Checks how the private API is reached, and creates scope/Endpoint (an execute-api interface endpoint)
+ * with scope/EndpointSecurityGroup (HTTPS from the VPC's CIDR or the given peers, never from anywhere)
+ * when a VPC is given.
+ */
+export function privateEndpoints(scope: Construct, options: PrivateEndpointOptions): PrivateEndpoints {
+  const { vpc, vpcEndpoints } = options;
+  if ((vpc === undefined) === (vpcEndpoints === undefined)) {
+    throw new PresetValidationError(
+      scope,
+      'vpc, vpcEndpoints',
+      vpc ? 'both' : 'neither',
+      'Give a vpc, to create an execute-api endpoint in it, or the vpcEndpoints the API is reached through; one of them.',
+    );
+  }
+  if (vpcEndpoints) {
+    if (vpcEndpoints.length === 0) {
+      throw new PresetValidationError(
+        scope,
+        'vpcEndpoints',
+        [],
+        'List at least one execute-api VPC endpoint.',
+      );
+    }
+    const settings = (['vpcSubnets', 'allowedPeers', 'privateDnsEnabled'] as const).filter(
+      (name) => options[name] !== undefined,
+    );
+    if (settings.length > 0) {
+      throw new PresetValidationError(
+        scope,
+        settings.join(', '),
+        `given with vpcEndpoints`,
+        'These set up the endpoint the preset creates for a vpc; existing endpoints keep their own settings.',
+      );
+    }
+    return { vpcEndpoints, privateDns: false };
+  }
+  const peers = options.allowedPeers ?? [ec2.Peer.ipv4(vpc!.vpcCidrBlock)];
+  for (const peer of peers) {
+    const rule = peer.toIngressRuleConfig() as { cidrIp?: string; cidrIpv6?: string };
+    if (rule.cidrIp?.endsWith('/0') || rule.cidrIpv6?.endsWith('/0')) {
+      throw new PresetValidationError(
+        scope,
+        'allowedPeers',
+        peer.uniqueId,
+        "The endpoint's security group is never open to every address: list the CIDR ranges or security groups of the callers.",
+      );
+    }
+  }
+  // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
+  const securityGroup = new ec2.SecurityGroup(scope, 'EndpointSecurityGroup', {
+    vpc: vpc!,
+    description: 'HTTPS to the private API endpoint from its callers',
+    allowAllOutbound: false,
+  });
+  for (const peer of peers) {
+    securityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS to the private API');
+  }
+  if (peers.some((peer) => Token.isUnresolved(peer.uniqueId))) {
+    Validations.of(securityGroup).acknowledge({
+      id: 'AwsSolutions-EC23',
+      reason:
+        "HTTPS comes from the VPC's own CIDR block, a reference cdk-nag cannot resolve to check; the preset refuses " +
+        'peers open to every address (a /0 range) itself.',
+    });
+  }
+  const privateDns = options.privateDnsEnabled ?? false;
+  // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
+  const endpoint = new ec2.InterfaceVpcEndpoint(scope, 'Endpoint', {
+    vpc: vpc!,
+    service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY,
+    subnets: options.vpcSubnets,
+    securityGroups: [securityGroup],
+    // The security group above is the only way in.
+    open: false,
+    privateDnsEnabled: privateDns,
+  });
+  return { vpcEndpoints: [endpoint], vpc, endpoint, privateDns };
+}
+
+/**
+ * The statements a private API's resource policy always has: only requests through its endpoints are
+ * allowed, and every other request is denied explicitly.
+ */
+export function privateApiPolicy(endpoints: ec2.IVpcEndpoint[]): PolicyStatement[] {
+  const ids = endpoints.map((e) => e.vpcEndpointId);
+  const statement = (sid: string, effect: string, operator: string): PolicyStatement => ({
+    Sid: sid,
+    Effect: effect,
+    Principal: '*',
+    Action: 'execute-api:Invoke',
+    Resource: 'execute-api:/*',
+    Condition: { [operator]: { 'aws:SourceVpce': ids } },
+  });
+  return [
+    statement('AllowThroughApiEndpoints', 'Allow', 'StringEquals'),
+    statement('DenyAnyOtherWay', 'Deny', 'StringNotEquals'),
+  ];
+}
+
+/**
+ * A stage's invoke URL through a private API's endpoint: the endpoint-specific host name, which works
+ * whether or not the VPC has private DNS for execute-api.
+ */
+export function endpointStageUrl(
+  endpoint: ec2.IVpcEndpoint,
+  restApi: apigw.IRestApi,
+  stage: apigw.Stage,
+): string {
+  const stack = Stack.of(stage);
+  return `https://${restApi.restApiId}-${endpoint.vpcEndpointId}.execute-api.${stack.region}.${stack.urlSuffix}/${stage.stageName}/`;
+}

@@ -1,0 +1,42 @@
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { PolicyStatement } from '../features/resource-policy';
+import { IntegrationTimeoutLimit } from '../private/limits';
+
+/** What a preset fixes about its API, and what it adds before the API is built. */
+export interface PresetShape {
+  readonly endpointType: apigw.EndpointType;
+  readonly ipAddressType?: apigw.IpAddressType;
+  /** Whether a web ACL is created when the props say nothing about WAF. */
+  readonly wafByDefault: boolean;
+  /** Whether the user said the account's integration timeout quota is raised (regional and private APIs). */
+  readonly longIntegrationTimeouts?: boolean;
+  /** Called under the preset before the API is built. */
+  readonly prepare?: (preset: Construct) => PresetAdditions;
+}
+
+/** What a preset adds to the API it is built on. */
+export interface PresetAdditions {
+  /** The VPC endpoints a private API is reachable through. */
+  readonly vpcEndpoints?: ec2.IVpcEndpoint[];
+  /** The VPC of a private API, for its private custom domain. */
+  readonly vpc?: ec2.IVpc;
+  /** Resource policy statements the preset requires; the user's options can only narrow them. */
+  readonly policyStatements?: PolicyStatement[];
+  /** Web ACL rules evaluated before the library's own. */
+  readonly wafRules?: wafv2.CfnWebACL.RuleProperty[];
+  /** A stage's invoke URL, when the default one does not reach the API. */
+  readonly stageUrl?: (restApi: apigw.IRestApi, stage: apigw.Stage) => string;
+}
+
+/** How long the integrations of an API of this shape may take. */
+export function integrationTimeoutLimit(shape: PresetShape): IntegrationTimeoutLimit {
+  const edge = shape.endpointType === apigw.EndpointType.EDGE;
+  return {
+    endpoint: edge ? 'edge-optimized' : shape.endpointType.toLowerCase(),
+    raisable: !edge,
+    raised: !edge && shape.longIntegrationTimeouts === true,
+  };
+}
