@@ -41,14 +41,14 @@ export interface CustomDomainOptions {
   readonly keepExecuteApiEndpoint?: boolean;
 }
 
-/** What the engine needs to bind a domain. */
-export interface CustomDomainContext {
+/** What the engine needs to bind a domain (a type alias: it hands constructs over). */
+export type CustomDomainContext = {
   readonly restApi: apigw.SpecRestApi;
   readonly stage: apigw.Stage;
   readonly endpointType: apigw.EndpointType;
   readonly vpc?: ec2.IVpc;
   readonly vpcEndpoints?: ec2.IVpcEndpoint[];
-}
+};
 
 /** The domain the API is reachable through. */
 export interface CustomDomainBinding {

@@ -14,15 +14,15 @@ export interface PrivateEndpointOptions {
   readonly privateDnsEnabled?: boolean;
 }
 
-/** The endpoints of a private API, and what follows from them. */
-export interface PrivateEndpoints {
+/** The endpoints of a private API, and what follows from them (a type alias: it hands constructs over). */
+export type PrivateEndpoints = {
   readonly vpcEndpoints: ec2.IVpcEndpoint[];
   readonly vpc?: ec2.IVpc;
   /** The endpoint the preset created, if it did. */
   readonly endpoint?: ec2.InterfaceVpcEndpoint;
   /** Whether the VPC resolves the API's default host name to the endpoint (private DNS). */
   readonly privateDns: boolean;
-}
+};
 
 /**
  * Checks how the private API is reached, and creates scope/Endpoint (an execute-api interface endpoint)

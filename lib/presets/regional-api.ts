@@ -29,12 +29,12 @@ export interface RegionalApiProps extends RestApiPresetProps {
  * execution logs at ERROR, X-Ray tracing, stage-wide throttling and retained deployments.
  */
 export class RegionalApi extends RestApiPreset {
-  constructor(scope: Construct, id: string, props: RegionalApiProps = {}) {
-    super(scope, id, props, {
+  constructor(scope: Construct, id: string, props?: RegionalApiProps) {
+    super(scope, id, props ?? {}, {
       endpointType: apigw.EndpointType.REGIONAL,
-      ipAddressType: props.ipAddressType ?? apigw.IpAddressType.IPV4,
+      ipAddressType: props?.ipAddressType ?? apigw.IpAddressType.IPV4,
       wafByDefault: true,
-      longIntegrationTimeouts: props.longIntegrationTimeouts,
+      longIntegrationTimeouts: props?.longIntegrationTimeouts,
     });
   }
 }
