@@ -7,10 +7,11 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
+import { PrivateVpcApiStack } from '../examples/private-vpc-api';
 import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
-import { ApiAuthorization, EdgeApi, RouteIntegration } from '../lib';
+import { ApiAuthorization, EdgeApi, RegionalApi, RouteIntegration } from '../lib';
 import { acknowledgementsUnder } from './support/acknowledgements';
 import { definitionOf, operationsOf } from './support/definition';
 
@@ -42,6 +43,10 @@ const app = new App({
 const defaultStack = new Stack(app, 'DefaultEdgeApi');
 new EdgeApi(defaultStack, 'Api').addRoute('GET', '/ping', RouteIntegration.mock());
 
+// GIVEN a RegionalApi with no props
+const regionalStack = new Stack(app, 'DefaultRegionalApi');
+new RegionalApi(regionalStack, 'Api').addRoute('GET', '/ping', RouteIntegration.mock());
+
 // GIVEN a default (IAM) EdgeApi with a route for every other kind of authorization
 const authStack = new Stack(app, 'EveryAuthorization');
 const authApi = new EdgeApi(authStack, 'Api');
@@ -59,10 +64,12 @@ authApi.addRoute('GET', '/public', RouteIntegration.mock(), { authorization: Api
 
 const stacks = [
   defaultStack,
+  regionalStack,
   authStack,
   new MinimalEdgeApiStack(app, 'MinimalEdgeApi'),
   new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi'),
   new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi'),
+  new PrivateVpcApiStack(app, 'PrivateVpcApi'),
 ];
 
 beforeAll(() => {
@@ -99,6 +106,27 @@ function unauthorizedOperations(template: Template): string[] {
     })
     .map(({ route }) => route);
 }
+
+test('the acknowledgements a PrivateApi adds (docs/COMPLIANCE.md must list each)', () => {
+  const privateApi = stacks.find((s) => s.stackName === 'PrivateVpcApi')!.node.findChild('Api');
+  const found = acknowledgementsUnder(privateApi);
+  const compliance = fs.readFileSync(path.join(__dirname, '..', 'docs', 'COMPLIANCE.md'), 'utf8');
+  for (const entry of Object.keys(found)) {
+    expect(compliance).toContain(`\`${entry.slice(entry.indexOf(' ') + 1)}\``);
+  }
+  expect(
+    Object.keys(found)
+      .filter((k) => !k.startsWith('AccountLogging/'))
+      .sort(),
+  ).toEqual(
+    [
+      'Api/Resource AwsSolutions-APIG2',
+      'EndpointSecurityGroup AwsSolutions-EC23',
+      'Stage.prod/Resource AwsSolutions-APIG3',
+      'Stage.prod/Resource Serverless-APIGWStructuredLogging',
+    ].sort(),
+  );
+});
 
 describe('on the definition, what the method rules would assert', () => {
   const PUBLIC: Record<string, string[]> = {
