@@ -186,3 +186,23 @@ def test_package_readme_examples_are_python():
     for block in python_blocks:
         ast.parse(block)  # a block left in TypeScript is not valid Python
     assert any("RouteIntegration.lambda_function(" in block for block in python_blocks)
+
+
+def test_private_api_from_python():
+    from aws_cdk import aws_ec2 as ec2
+
+    from cdk_apigateway_presets import PrivateApi
+
+    stack = cdk.Stack(cdk.App(), "PrivateFromPython")
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
+    api = PrivateApi(stack, "Api", vpc=vpc, resource_policy={"allowed_source_ips": ["10.0.0.0/16"]})
+    api.add_route("GET", "/items", RouteIntegration.mock())
+    template = Template.from_stack(stack)
+    [rest_api] = resources(template, "AWS::ApiGateway::RestApi")
+    assert rest_api["Properties"]["EndpointConfiguration"]["Types"] == ["PRIVATE"]
+    statements = rest_api["Properties"]["Body"]["x-amazon-apigateway-policy"]["Statement"]
+    assert [s.get("Sid") for s in statements] == [
+        "AllowThroughApiEndpoints",
+        "DenyAnyOtherWay",
+        "DenyOtherSourceIps",
+    ]
