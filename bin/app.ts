@@ -4,6 +4,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
+import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
 
 // Every example, synthesized by `npm run synth` so none can rot. No env: the stacks need no AWS account.
@@ -13,6 +14,7 @@ new MinimalEdgeApiStack(app, 'MinimalEdgeApi');
 new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi');
 new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi');
 new PrivateVpcApiStack(app, 'PrivateVpcApi');
+new StreamingRegionalApiStack(app, 'StreamingRegionalApi');
 
 // A finding with error severity fails `cdk synth`; acknowledged findings are listed in the report.
 Validations.of(app).addPlugins(

@@ -13,9 +13,10 @@ export * from './features/throttling';
 export { WafOptions } from './features/waf';
 export * from './gateway/options';
 export { ApiRoute } from './gateway/api-route';
-export { IRestApiPreset } from './gateway/rest-api-preset';
+export { IRestApiPreset } from './gateway/rest-api-preset-interface';
 export {
   HttpRouteIntegrationOptions,
+  LambdaRouteIntegrationOptions,
   MockRouteIntegrationOptions,
   RouteIntegration,
 } from './integrations/route-integration';

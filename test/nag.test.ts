@@ -8,6 +8,7 @@ import { IConstruct } from 'constructs';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
+import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
@@ -70,6 +71,7 @@ const stacks = [
   new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi'),
   new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi'),
   new PrivateVpcApiStack(app, 'PrivateVpcApi'),
+  new StreamingRegionalApiStack(app, 'StreamingRegionalApi'),
 ];
 
 beforeAll(() => {

@@ -2,7 +2,7 @@ import { CfnOutput, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { Construct, IConstruct, IDependable } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { configureAccountCloudWatchRole } from '../features/account-logging';
 import { AccessLogs } from '../features/access-logs';
 import { ApiAuthorization } from '../features/auth';
@@ -24,51 +24,14 @@ import { checkDefinition, writeContractAtSynth } from './definition-checks';
 import { RestApiPresetProps, RouteOptions } from './options';
 import { integrationTimeoutLimit, PresetShape } from './preset-shape';
 import { RouteTable } from './route-table';
-import { checkRouteOptions, methodRequestParameters, RouteRecord } from './routes';
+import {
+  checkRouteOptions,
+  methodRequestParameters,
+  RouteRecord,
+  warnAboutStreamIdleTimeout,
+} from './routes';
+import { IRestApiPreset } from './rest-api-preset-interface';
 import { createStage, ResolvedStage, resolveStages } from './stages';
-
-/**
- * What every preset is: a REST API with its stages, routes and protections. Use it to write code
- * that works with any preset.
- */
-export interface IRestApiPreset extends IConstruct {
-  // Escape hatches: the presets expose the concrete constructs they created, not their interfaces.
-  /** The underlying API Gateway REST API, defined by the API definition the routes render to. */
-  readonly restApi: apigw.SpecRestApi; // eslint-disable-line awscdk/no-construct-in-interface
-
-  /** The stages, in the order given. */
-  readonly stages: apigw.Stage[]; // eslint-disable-line awscdk/no-construct-in-interface
-
-  /** The deployment every stage serves. */
-  readonly deployment: apigw.Deployment;
-
-  /** The invoke URL of the first stage. */
-  readonly url: string;
-
-  /**
-   * Adds a route: an HTTP method on a path, sent to an integration.
-   *
-   * @param method GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or ANY
-   * @param path the resource path, e.g. `/orders/{id}` or `/files/{proxy+}`
-   * @param integration where requests go
-   * @param options authorization, caching, throttling, timeout, validation and documentation of this route
-   */
-  addRoute(method: string, path: string, integration: RouteIntegration, options?: RouteOptions): ApiRoute;
-
-  /**
-   * The stage with this name.
-   *
-   * @param stageName the name of one of the API's stages
-   */
-  stage(stageName: string): apigw.Stage;
-
-  /**
-   * The API's contract: its OpenAPI 3.0 document without API Gateway's extensions or deploy-time
-   * values (paths, operations, parameters, request bodies, security), for clients and SDK generators.
-   */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON: `any` in every jsii language
-  openApi(): any;
-}
 
 /**
  * The engine every preset composes: a REST API defined by one OpenAPI definition that the route table
@@ -284,7 +247,8 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       );
     }
     const authorization = (options.authorization ?? this.defaultAuthorization)._config;
-    checkRouteOptions(this, key, options, this.timeoutLimit, this.operationIds);
+    const streaming = integration._streaming;
+    checkRouteOptions(this, key, options, { ...this.timeoutLimit, streamed: streaming }, this.operationIds);
     const cacheKeyParameters = routeCacheKey(
       this,
       { ...key, requestParameters: options.requestParameters, authorization },
@@ -315,6 +279,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
 
     // From here on the route is recorded.
     const apiRoute = ApiRoute._create(this, key.method, key.path);
+    if (streaming) {
+      warnAboutStreamIdleTimeout(apiRoute, this.timeoutLimit);
+    }
     if (options.operationId) {
       this.operationIds.add(options.operationId);
     }

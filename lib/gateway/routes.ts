@@ -1,3 +1,4 @@
+import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { SecurityRequirement } from '../features/authorizer-registry';
 import { IntegrationRendering } from '../integrations/route-integration';
@@ -26,6 +27,14 @@ export function checkRouteOptions(
   operationIds: ReadonlySet<string>,
 ): void {
   const route = `${key.method} ${key.path}`;
+  if (timeoutLimit.streamed && options.cache) {
+    throw new PresetValidationError(
+      scope,
+      `cache of ${route}`,
+      options.cache,
+      'A streamed route cannot be cached: API Gateway caches buffered responses only. Remove cache, or stream without it.',
+    );
+  }
   const { operationId } = options;
   if (operationId !== undefined && (!OPERATION_ID.test(operationId) || operationIds.has(operationId))) {
     throw new PresetValidationError(
@@ -75,6 +84,17 @@ export function methodRequestParameters(
   }
   Object.assign(parameters, integrationParameters, declared);
   return Object.keys(parameters).length > 0 ? parameters : undefined;
+}
+
+/** An edge-optimized endpoint closes a stream after 30 seconds without data; the route says so. */
+export function warnAboutStreamIdleTimeout(route: ApiRoute, limit: limits.IntegrationTimeoutLimit): void {
+  if (limit.endpoint === 'edge-optimized') {
+    Annotations.of(route).addWarningV2(
+      'cdk-apigateway-presets:streaming-idle-timeout',
+      `${route.method} ${route.path} streams through an edge-optimized endpoint, which closes a stream after 30 ` +
+        'seconds without data (5 minutes on a regional or private API): send data at least every 30 seconds.',
+    );
+  }
 }
 
 /** Documentation of a route's operation, from its options. */

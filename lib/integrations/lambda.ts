@@ -5,14 +5,18 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
  * The URI API Gateway invokes a function through, for integrations and authorizers. One `Fn::Sub` keeps
  * it short: a large API repeats it once per route.
  */
-export function lambdaInvocationUri(fn: lambda.IFunction): string {
-  const prefix = 'arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/';
+export function lambdaInvocationUri(fn: lambda.IFunction, streaming = false): string {
+  // A streamed response comes through Lambda's InvokeWithResponseStream API.
+  const [version, action] = streaming
+    ? ['2021-11-15', 'response-streaming-invocations']
+    : ['2015-03-31', 'invocations'];
+  const prefix = `arn:\${AWS::Partition}:apigateway:\${AWS::Region}:lambda:path/${version}/functions/`;
   const cfn = fn.node.defaultChild;
   if (cfn instanceof lambda.CfnFunction && Stack.of(cfn) === Stack.of(fn)) {
     // The function's own logical id (a token until synth): no variables map to repeat on every route.
-    return Fn.sub(`${prefix}\${${Stack.of(cfn).getLogicalId(cfn)}.Arn}/invocations`);
+    return Fn.sub(`${prefix}\${${Stack.of(cfn).getLogicalId(cfn)}.Arn}/${action}`);
   }
-  return Fn.sub(`${prefix}\${Arn}/invocations`, { Arn: fn.functionArn });
+  return Fn.sub(`${prefix}\${Arn}/${action}`, { Arn: fn.functionArn });
 }
 
 /**

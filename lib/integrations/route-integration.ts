@@ -7,6 +7,19 @@ import { OpenApiObject, responseHeaders } from '../private/openapi';
 import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from './lambda';
 
 /**
+ * Options for `RouteIntegration.lambdaFunction()`.
+ */
+export interface LambdaRouteIntegrationOptions {
+  /**
+   * Stream the function's response to the client as it is written (the function uses Lambda response
+   * streaming): past API Gateway's 10 MB response limit and its 29-second timeout, up to 15 minutes.
+   * A streamed route cannot be cached.
+   * @default false
+   */
+  readonly streaming?: boolean;
+}
+
+/**
  * Options for `RouteIntegration.http()`.
  */
 export interface HttpRouteIntegrationOptions {
@@ -15,6 +28,13 @@ export interface HttpRouteIntegrationOptions {
    * @default - the route's method (ANY routes pass the caller's method through)
    */
   readonly httpMethod?: string;
+
+  /**
+   * Stream the backend's response to the client as it arrives: past API Gateway's 10 MB response limit
+   * and its 29-second timeout, up to 15 minutes. A streamed route cannot be cached.
+   * @default false
+   */
+  readonly streaming?: boolean;
 }
 
 /**
@@ -67,16 +87,20 @@ export class RouteIntegration {
    * Invoke a Lambda function with the Lambda proxy integration. The API gets one invoke
    * permission per function, however many routes use it.
    */
-  public static lambdaFunction(handler: lambda.IFunction): RouteIntegration {
-    return new RouteIntegration((ctx) => {
+  public static lambdaFunction(
+    handler: lambda.IFunction,
+    options: LambdaRouteIntegrationOptions = {},
+  ): RouteIntegration {
+    const streaming = options.streaming === true;
+    return new RouteIntegration(streaming, (ctx) => {
       ctx.allowInvoke(handler);
       addFunctionNameToDeploymentHash(handler, ctx.addToDeploymentHash);
       return {
         integration: {
           type: 'aws_proxy',
           httpMethod: 'POST',
-          uri: lambdaInvocationUri(handler),
-          ...commonIntegrationSettings(ctx),
+          uri: lambdaInvocationUri(handler, streaming),
+          ...commonIntegrationSettings(ctx, streaming),
         },
       };
     });
@@ -88,7 +112,8 @@ export class RouteIntegration {
    * `https://legacy.example.com/{proxy}`, are filled from the route's path variables of the same name.
    */
   public static http(url: string, options: HttpRouteIntegrationOptions = {}): RouteIntegration {
-    return new RouteIntegration((ctx) => {
+    const streaming = options.streaming === true;
+    return new RouteIntegration(streaming, (ctx) => {
       const requestParameters: Record<string, string> = {};
       const methodParameters: Record<string, boolean> = {};
       if (!Token.isUnresolved(url)) {
@@ -120,7 +145,7 @@ export class RouteIntegration {
           httpMethod: options.httpMethod ?? ctx.method,
           uri: url,
           ...(Object.keys(requestParameters).length > 0 ? { requestParameters } : {}),
-          ...commonIntegrationSettings(ctx),
+          ...commonIntegrationSettings(ctx, streaming),
         },
         requestParameters: methodParameters,
       };
@@ -131,7 +156,7 @@ export class RouteIntegration {
    * Answer from API Gateway itself with a fixed JSON response, e.g. for a health check.
    */
   public static mock(options: MockRouteIntegrationOptions = {}): RouteIntegration {
-    return new RouteIntegration((ctx) => {
+    return new RouteIntegration(false, (ctx) => {
       const statusCode = options.statusCode ?? 200;
       if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
         throw new PresetValidationError(
@@ -156,7 +181,7 @@ export class RouteIntegration {
               },
             },
           },
-          ...commonIntegrationSettings(ctx),
+          ...commonIntegrationSettings(ctx, false),
         },
         responses: {
           [`${statusCode}`]: {
@@ -171,15 +196,21 @@ export class RouteIntegration {
   /** @internal */
   public readonly _render: (ctx: IntegrationContext) => IntegrationRendering;
 
-  private constructor(render: (ctx: IntegrationContext) => IntegrationRendering) {
+  /** @internal Whether the route's response is streamed. */
+  public readonly _streaming: boolean;
+
+  private constructor(streaming: boolean, render: (ctx: IntegrationContext) => IntegrationRendering) {
+    this._streaming = streaming;
     this._render = render;
   }
 }
 
-/** What every integration takes from the route: its timeout and its cache key. */
-function commonIntegrationSettings(ctx: IntegrationContext): OpenApiObject {
+/** What every integration takes from the route: its timeout, its cache key, and whether it streams. */
+function commonIntegrationSettings(ctx: IntegrationContext, streaming: boolean): OpenApiObject {
   return {
     ...(ctx.timeout ? { timeoutInMillis: ctx.timeout.toMilliseconds() } : {}),
     ...(ctx.cacheKeyParameters ? { cacheKeyParameters: ctx.cacheKeyParameters } : {}),
+    // Proxy integrations only (API Gateway streams HTTP_PROXY and AWS_PROXY responses).
+    ...(streaming ? { responseTransferMode: 'STREAM' } : {}),
   };
 }

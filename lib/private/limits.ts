@@ -31,6 +31,8 @@ export const INTEGRATION_TIMEOUT_MIN_MS = 50;
 export const INTEGRATION_TIMEOUT_MAX_MS = 29_000;
 /** Regional and private APIs, once the account's quota is raised (Service Quotas). */
 export const INTEGRATION_TIMEOUT_RAISED_MAX_MS = 300_000;
+/** A streamed response, on every endpoint type, with no quota to raise. */
+export const INTEGRATION_TIMEOUT_STREAMED_MAX_MS = 900_000;
 export const AUTHORIZER_TTL_MAX_SECONDS = 3600;
 
 /** A number that is a token is resolved at deploy time and cannot be checked here. */
@@ -137,6 +139,8 @@ export interface IntegrationTimeoutLimit {
   readonly raisable: boolean;
   /** Whether the user said the quota is raised. */
   readonly raised: boolean;
+  /** Whether the route's response is streamed, which lifts the limit to 15 minutes on every endpoint type. */
+  readonly streamed?: boolean;
 }
 
 export function checkIntegrationTimeout(
@@ -149,12 +153,18 @@ export function checkIntegrationTimeout(
     return;
   }
   const ms = timeout.toMilliseconds({ integral: false });
-  const max = limit.raised ? INTEGRATION_TIMEOUT_RAISED_MAX_MS : INTEGRATION_TIMEOUT_MAX_MS;
+  const max = limit.streamed
+    ? INTEGRATION_TIMEOUT_STREAMED_MAX_MS
+    : limit.raised
+      ? INTEGRATION_TIMEOUT_RAISED_MAX_MS
+      : INTEGRATION_TIMEOUT_MAX_MS;
   if (Number.isInteger(ms) && ms >= INTEGRATION_TIMEOUT_MIN_MS && ms <= max) {
     return;
   }
   let allowed: string;
-  if (!limit.raisable) {
+  if (limit.streamed) {
+    allowed = `A streamed route allows integration timeouts of whole milliseconds from ${INTEGRATION_TIMEOUT_MIN_MS} ms to 15 minutes, the longest API Gateway streams a response.`;
+  } else if (!limit.raisable) {
     allowed = `An ${limit.endpoint} API allows integration timeouts of whole milliseconds from ${INTEGRATION_TIMEOUT_MIN_MS} ms to 29 seconds; this limit cannot be raised for that endpoint type.`;
   } else if (!limit.raised) {
     allowed =

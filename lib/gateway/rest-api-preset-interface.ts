@@ -1,0 +1,48 @@
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { IConstruct } from 'constructs';
+import { RouteIntegration } from '../integrations/route-integration';
+import { ApiRoute } from './api-route';
+import { RouteOptions } from './options';
+
+/**
+ * What every preset is: a REST API with its stages, routes and protections. Use it to write code
+ * that works with any preset.
+ */
+export interface IRestApiPreset extends IConstruct {
+  // Escape hatches: the presets expose the concrete constructs they created, not their interfaces.
+  /** The underlying API Gateway REST API, defined by the API definition the routes render to. */
+  readonly restApi: apigw.SpecRestApi; // eslint-disable-line awscdk/no-construct-in-interface
+
+  /** The stages, in the order given. */
+  readonly stages: apigw.Stage[]; // eslint-disable-line awscdk/no-construct-in-interface
+
+  /** The deployment every stage serves. */
+  readonly deployment: apigw.Deployment;
+
+  /** The invoke URL of the first stage. */
+  readonly url: string;
+
+  /**
+   * Adds a route: an HTTP method on a path, sent to an integration.
+   *
+   * @param method GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or ANY
+   * @param path the resource path, e.g. `/orders/{id}` or `/files/{proxy+}`
+   * @param integration where requests go
+   * @param options authorization, caching, throttling, timeout, validation and documentation of this route
+   */
+  addRoute(method: string, path: string, integration: RouteIntegration, options?: RouteOptions): ApiRoute;
+
+  /**
+   * The stage with this name.
+   *
+   * @param stageName the name of one of the API's stages
+   */
+  stage(stageName: string): apigw.Stage;
+
+  /**
+   * The API's contract: its OpenAPI 3.0 document without API Gateway's extensions or deploy-time
+   * values (paths, operations, parameters, request bodies, security), for clients and SDK generators.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON: `any` in every jsii language
+  openApi(): any;
+}
