@@ -19,6 +19,8 @@ export interface ApiDocumentParts {
   readonly policy?: OpenApiObject;
   /** API Gateway's endpoint configuration extension: VPC endpoints, the default endpoint disabled. */
   readonly endpointConfiguration?: OpenApiObject;
+  /** Media types passed through as binary. */
+  readonly binaryMediaTypes?: string[];
 }
 
 /**
@@ -48,6 +50,9 @@ export function renderDefinition(parts: ApiDocumentParts): OpenApiObject {
     paths,
     ...requestValidatorExtensions(),
     ...(parts.policy ? { 'x-amazon-apigateway-policy': parts.policy } : {}),
+    ...(parts.binaryMediaTypes && parts.binaryMediaTypes.length > 0
+      ? { 'x-amazon-apigateway-binary-media-types': parts.binaryMediaTypes }
+      : {}),
     'x-amazon-apigateway-gateway-responses': gatewayResponses(parts.cors),
   };
 }

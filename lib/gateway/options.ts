@@ -159,6 +159,13 @@ export interface RestApiPresetProps {
   readonly tracing?: boolean;
 
   /**
+   * Media types API Gateway passes through as binary, unchanged, e.g. `image/png` or `*\/*`. Routes
+   * whose integration needs them (an S3 object route) add theirs.
+   * @default - none beyond what the routes need
+   */
+  readonly binaryMediaTypes?: string[];
+
+  /**
    * Who may call the API beyond each route's authorization: source IP ranges, AWS accounts or
    * principals, VPCs or VPC endpoints. Each option narrows who may call.
    * @default - no resource policy (a private API's own policy only)

@@ -16,7 +16,7 @@ import { acknowledgeNoWebAclByDefault, associateWebAcl, createWebAcl } from '../
 import { InvokePermissions } from '../integrations/invoke-permissions';
 import { RouteIntegration } from '../integrations/route-integration';
 import { PresetValidationError } from '../private/errors';
-import { IntegrationTimeoutLimit } from '../private/limits';
+import { checkMediaTypes, IntegrationTimeoutLimit } from '../private/limits';
 import { OpenApiObject } from '../private/openapi';
 import { ApiRoute } from './api-route';
 import { ApiDocumentParts, renderContract, renderDefinition } from './definition';
@@ -72,6 +72,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   private readonly models = new RequestModels();
   private readonly invokePermissions: InvokePermissions;
   private readonly operationIds = new Set<string>();
+  private readonly apiBinaryMediaTypes: string[];
 
   protected constructor(scope: Construct, id: string, props: RestApiPresetProps, shape: PresetShape) {
     super(scope, id);
@@ -80,6 +81,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.routes = new RouteTable<RouteRecord>(this);
     this.apiName = props.apiName ?? Names.uniqueResourceName(this, { maxLength: 128 });
     this.apiDescription = props.description;
+    this.apiBinaryMediaTypes = checkMediaTypes(this, 'binaryMediaTypes', props.binaryMediaTypes ?? []);
 
     // Everything given is checked before anything is created.
     if (props.cors) {
@@ -121,6 +123,8 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     const cfnRestApi = this.restApi.node.defaultChild as apigw.CfnRestApi;
     // An import warning (something API Gateway would skip) fails the deployment instead of dropping it.
     cfnRestApi.failOnWarnings = true;
+    // Also a property, not only in the definition: API Gateway has mishandled binary types set one way only.
+    cfnRestApi.binaryMediaTypes = Lazy.list({ produce: () => this.binaryMediaTypes() }, { omitEmpty: true });
     // The definition cannot carry the endpoint type; on import API Gateway takes it from here.
     cfnRestApi.parameters = { endpointConfigurationTypes: endpointType };
     acknowledgeRequestValidation(cfnRestApi);
@@ -333,6 +337,17 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     return contract;
   }
 
+  /** The API's binary media types and those its routes need, each once. */
+  private binaryMediaTypes(): string[] {
+    const types = new Set(this.apiBinaryMediaTypes);
+    for (const record of this.records()) {
+      for (const type of record.integration.binaryMediaTypes ?? []) {
+        types.add(type);
+      }
+    }
+    return [...types];
+  }
+
   private records(): RouteRecord[] {
     return this.routes.entries().map((r) => r.value);
   }
@@ -347,6 +362,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       cors: this.cors,
       policy: this.policy,
       endpointConfiguration: this.endpointConfiguration,
+      binaryMediaTypes: this.binaryMediaTypes(),
     };
   }
 

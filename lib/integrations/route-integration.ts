@@ -77,6 +77,8 @@ export interface IntegrationRendering {
   readonly responses?: Record<string, OpenApiObject>;
   /** Method request parameters the integration needs declared. */
   readonly requestParameters?: Record<string, boolean>;
+  /** Media types the API must treat as binary for this integration's requests or responses. */
+  readonly binaryMediaTypes?: string[];
 }
 
 /**

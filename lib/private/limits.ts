@@ -200,3 +200,21 @@ export function checkThrottling(
     );
   }
 }
+
+/** A media type, or a range of them: `type/subtype`, `type/*` or `*\/*`. */
+const MEDIA_TYPE = /^(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)\/(\*|[a-z0-9][a-z0-9!#$&^_.+-]*)$/i;
+
+/** Checks media types (`image/png`, `image/*`, `*\/*`); returns them. */
+export function checkMediaTypes(scope: IConstruct, prop: string, types: string[]): string[] {
+  for (const type of types) {
+    if (!isToken(type) && !MEDIA_TYPE.test(type)) {
+      throw new PresetValidationError(
+        scope,
+        prop,
+        type,
+        "A media type is 'type/subtype', e.g. 'image/png', 'image/*' or '*/*'.",
+      );
+    }
+  }
+  return types;
+}

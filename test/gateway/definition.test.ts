@@ -459,3 +459,38 @@ describe('template size', () => {
     expect(() => Template.fromStack(largeApi(true))).not.toThrow();
   });
 });
+
+describe('binary media types', () => {
+  test('are rendered in the definition and as the REST API property, each once', () => {
+    const a = api({ binaryMediaTypes: ['image/png', 'application/octet-stream'] });
+    a.addRoute('GET', '/a', MOCK);
+    const t = templateOf(a);
+    expect(definitionOf(t)['x-amazon-apigateway-binary-media-types']).toEqual([
+      'image/png',
+      'application/octet-stream',
+    ]);
+    t.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      BinaryMediaTypes: ['image/png', 'application/octet-stream'],
+    });
+  });
+
+  test('none by default', () => {
+    const a = api();
+    a.addRoute('GET', '/a', MOCK);
+    const t = templateOf(a);
+    expect(definitionOf(t)['x-amazon-apigateway-binary-media-types']).toBeUndefined();
+    t.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: Match.absent() });
+  });
+
+  test.each(['png', 'image/', 'image/png; charset=binary'])(
+    'fails when a binary media type is %s',
+    (type) => {
+      expectInvalid(
+        () => api({ binaryMediaTypes: [type] }),
+        'binaryMediaTypes',
+        JSON.stringify(type),
+        "A media type is 'type/subtype', e.g. 'image/png', 'image/*' or '*/*'.",
+      );
+    },
+  );
+});
