@@ -7,6 +7,7 @@ export {
 } from './features/auth';
 export { CacheSize, RouteCacheOptions, StageCachingOptions } from './features/caching';
 export { CorsOptions } from './features/cors';
+export { ApiDomain, ApiDomainMappingOptions, ApiDomainProps } from './features/api-domain';
 export { CustomDomainOptions, DomainOptions, MutualTlsOptions } from './features/custom-domain';
 export { ResourcePolicyOptions } from './features/resource-policy';
 export * from './features/throttling';
