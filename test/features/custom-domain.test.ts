@@ -218,6 +218,32 @@ describe('custom domain options', () => {
   });
 });
 
+describe('a certificate from a us-east-1 stack, for an edge-optimized API in another Region', () => {
+  test('is accepted, and reaches the API stack as a cross-region reference', () => {
+    // GIVEN the documented setup (docs/CUSTOM-DOMAINS.md): the certificate in a us-east-1 stack
+    const app = new App();
+    const certificates = new Stack(app, 'Certificates', {
+      env: { region: 'us-east-1' },
+      crossRegionReferences: true,
+    });
+    const certificate = new acm.Certificate(certificates, 'Api', {
+      domainName: 'api.example.com',
+      validation: acm.CertificateValidation.fromDns(),
+    });
+    const apiStack = new Stack(app, 'Api', { env: { region: 'eu-west-1' }, crossRegionReferences: true });
+
+    // WHEN the API in eu-west-1 uses it
+    const api = new EdgeApi(apiStack, 'Orders', {
+      customDomain: { domainName: 'api.example.com', certificate },
+    });
+    api.addRoute('GET', '/orders', RouteIntegration.mock());
+
+    // THEN the domain name reads the certificate's ARN from the us-east-1 stack at deploy time
+    const arn = only(Template.fromStack(apiStack), 'AWS::ApiGateway::DomainName').Properties.CertificateArn;
+    expect(JSON.stringify(arn)).toMatch(/ExportsReader/);
+  });
+});
+
 describe('regional custom domain', () => {
   test('is a REGIONAL domain name with the regional certificate', () => {
     const api = regionalApi();
