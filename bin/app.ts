@@ -3,11 +3,14 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
+import { PrivateDomainApiStack } from '../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
+import { VersionedEdgeApiStack } from '../examples/versioned-edge-api';
 
-// Every example, synthesized by `npm run synth` so none can rot. No env: the stacks need no AWS account.
+// Every example, synthesized by `npm run synth` so none can rot. No env account: the stacks need no AWS
+// account (one names its Region only).
 const app = new App();
 
 new MinimalEdgeApiStack(app, 'MinimalEdgeApi');
@@ -15,6 +18,8 @@ new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi');
 new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi');
 new PrivateVpcApiStack(app, 'PrivateVpcApi');
 new StreamingRegionalApiStack(app, 'StreamingRegionalApi');
+new VersionedEdgeApiStack(app, 'VersionedEdgeApi');
+new PrivateDomainApiStack(app, 'PrivateDomainApi');
 
 // A finding with error severity fails `cdk synth`; acknowledged findings are listed in the report.
 Validations.of(app).addPlugins(

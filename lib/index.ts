@@ -7,7 +7,8 @@ export {
 } from './features/auth';
 export { CacheSize, RouteCacheOptions, StageCachingOptions } from './features/caching';
 export { CorsOptions } from './features/cors';
-export { CustomDomainOptions } from './features/custom-domain';
+export { ApiDomain, ApiDomainMappingOptions, ApiDomainProps } from './features/api-domain';
+export { CustomDomainOptions, DomainOptions, MutualTlsOptions } from './features/custom-domain';
 export { ResourcePolicyOptions } from './features/resource-policy';
 export * from './features/throttling';
 export { WafOptions } from './features/waf';

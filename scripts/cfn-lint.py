@@ -1,7 +1,8 @@
 """Lints the templates of the last `cdk synth` with cfn-lint; run by scripts/cfn-lint.sh.
 
 Every stack template in cdk.out/manifest.json is linted for every region of the aws partition that
-cfn-lint knows (the stacks are environment-agnostic, so they can be deployed to any of them).
+cfn-lint knows (an environment-agnostic stack can be deployed to any of them); a stack whose
+environment names a Region is linted for that Region only.
 The run fails on any error or informational finding, on any warning that the table in
 docs/CFN-LINT.md does not accept, and on an accepted warning that is no longer reported, so the
 document always lists exactly what the templates produce.
@@ -21,12 +22,33 @@ OTHER_PARTITIONS = ("cn-", "us-gov-", "us-iso", "eu-isoe-", "eusc-")
 
 
 def stack_templates(cloud_assembly):
+    """(template file, the stack's Region or None) of every stack, sorted by file."""
     manifest = json.loads((cloud_assembly / "manifest.json").read_text())
-    return sorted(
-        str(cloud_assembly / artifact["properties"]["templateFile"])
-        for artifact in manifest["artifacts"].values()
-        if artifact["type"] == "aws:cloudformation:stack"
+    stacks = []
+    for artifact in manifest["artifacts"].values():
+        if artifact["type"] != "aws:cloudformation:stack":
+            continue
+        region = artifact.get("environment", "").rsplit("/", 1)[-1]
+        stacks.append(
+            (
+                str(cloud_assembly / artifact["properties"]["templateFile"]),
+                None if region in ("", "unknown-region") else region,
+            )
+        )
+    return sorted(stacks)
+
+
+def lint(cfn_lint, regions, templates):
+    """cfn-lint's findings for these templates in these regions."""
+    run = subprocess.run(
+        [str(cfn_lint), "--format", "json", "--regions", *regions, "--", *templates],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
+    if run.returncode not in (0, 2, 4, 6, 8, 10, 12, 14):  # bit flags: 2 error, 4 warning, 8 info
+        sys.exit(f"cfn-lint failed to run (exit {run.returncode}):\n{run.stderr}")
+    return json.loads(run.stdout or "[]")
 
 
 def accepted_warnings():
@@ -64,15 +86,14 @@ def main():
         sys.exit("No stack templates in cdk.out: run `npm run synth` first.")
     regions = [r for r in REGIONS if not r.startswith(OTHER_PARTITIONS)]
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
-    run = subprocess.run(
-        [str(cfn_lint), "--format", "json", "--regions", *regions, "--", *templates],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    if run.returncode not in (0, 2, 4, 6, 8, 10, 12, 14):  # bit flags: 2 error, 4 warning, 8 info
-        sys.exit(f"cfn-lint failed to run (exit {run.returncode}):\n{run.stderr}")
-    findings = json.loads(run.stdout or "[]")
+    by_regions = {}
+    for template, region in templates:
+        by_regions.setdefault((region,) if region else tuple(regions), []).append(template)
+    findings = [
+        finding
+        for group, group_templates in sorted(by_regions.items())
+        for finding in lint(cfn_lint, group, group_templates)
+    ]
     parsed = {name: json.loads(Path(name).read_text()) for name in {f["Filename"] for f in findings}}
     accepted = accepted_warnings()
     seen = set()

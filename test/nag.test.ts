@@ -7,11 +7,13 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
+import { PrivateDomainApiStack } from '../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
+import { VersionedEdgeApiStack } from '../examples/versioned-edge-api';
 import { ApiAuthorization, EdgeApi, RegionalApi, RouteIntegration } from '../lib';
 import { acknowledgementsUnder } from './support/acknowledgements';
 import { definitionOf, operationsOf } from './support/definition';
@@ -72,6 +74,8 @@ const stacks = [
   new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi'),
   new PrivateVpcApiStack(app, 'PrivateVpcApi'),
   new StreamingRegionalApiStack(app, 'StreamingRegionalApi'),
+  new VersionedEdgeApiStack(app, 'VersionedEdgeApi'),
+  new PrivateDomainApiStack(app, 'PrivateDomainApi'),
 ];
 
 beforeAll(() => {
@@ -130,6 +134,13 @@ test('the acknowledgements a PrivateApi adds (docs/COMPLIANCE.md must list each)
   );
 });
 
+/** One template per REST API of the stack, each holding that API alone (a stack may have several). */
+function apiTemplates(stack: Stack): Template[] {
+  const apis = Template.fromStack(stack).findResources('AWS::ApiGateway::RestApi');
+  expect(Object.keys(apis).length).toBeGreaterThan(0);
+  return Object.entries(apis).map(([id, api]) => Template.fromJSON({ Resources: { [id]: api } }));
+}
+
 describe('on the definition, what the method rules would assert', () => {
   const PUBLIC: Record<string, string[]> = {
     EveryAuthorization: ['GET /public'],
@@ -138,23 +149,25 @@ describe('on the definition, what the method rules would assert', () => {
   test.each(stacks.map((s) => [s.stackName, s] as const))(
     'in %s, every operation needs a credential unless its route was declared public',
     (name, stack) => {
-      expect(unauthorizedOperations(Template.fromStack(stack))).toEqual(PUBLIC[name] ?? []);
+      expect(apiTemplates(stack).flatMap(unauthorizedOperations)).toEqual(PUBLIC[name] ?? []);
     },
   );
 
   test.each(stacks.map((s) => [s.stackName, s] as const))(
     'in %s, every operation is validated',
     (_, stack) => {
-      const definition = definitionOf(Template.fromStack(stack));
-      expect(definition['x-amazon-apigateway-request-validator']).toBe('all');
-      expect(definition['x-amazon-apigateway-request-validators'].all).toEqual({
-        validateRequestBody: true,
-        validateRequestParameters: true,
-      });
-      const overridden = operationsOf(Template.fromStack(stack)).filter(
-        ({ operation }) => operation['x-amazon-apigateway-request-validator'] !== undefined,
-      );
-      expect(overridden).toEqual([]);
+      for (const template of apiTemplates(stack)) {
+        const definition = definitionOf(template);
+        expect(definition['x-amazon-apigateway-request-validator']).toBe('all');
+        expect(definition['x-amazon-apigateway-request-validators'].all).toEqual({
+          validateRequestBody: true,
+          validateRequestParameters: true,
+        });
+        const overridden = operationsOf(template).filter(
+          ({ operation }) => operation['x-amazon-apigateway-request-validator'] !== undefined,
+        );
+        expect(overridden).toEqual([]);
+      }
     },
   );
 

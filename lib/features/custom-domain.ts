@@ -1,44 +1,115 @@
+import { Annotations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import {
+  checkBasePath,
+  checkCertificate,
+  checkDomainName,
+  checkHostedZone,
+  checkIpAddressType,
+  checkMutualTls,
+  resolveDomainTls,
+} from './domain-checks';
+import { bindPrivateDomain } from './private-domain';
+import { createPublicDomain, mapStage } from './public-domain';
 
 /**
- * A custom domain name for a preset's API.
+ * What every custom domain the library creates is made of: the name, its certificate, its TLS
+ * settings and where its DNS records go.
  */
-export interface CustomDomainOptions {
-  /** The domain name, e.g. `api.example.com`: a lower-case host name, without scheme, path or port. */
+export interface DomainOptions {
+  /**
+   * The domain name, e.g. `api.example.com`: a lower-case host name without scheme, path, port or
+   * trailing dot. A wildcard first label (`*.example.com`) is allowed on edge-optimized and regional
+   * domains.
+   */
   readonly domainName: string;
 
-  /** The certificate for the domain name. An edge-optimized API's certificate is in us-east-1. */
+  /**
+   * The ACM certificate for the domain name. An edge-optimized domain's certificate is in us-east-1
+   * (CloudFront serves it); a regional or private domain's is in the API's Region. A certificate whose
+   * Region is known at synth and is not the right one fails synth.
+   */
   readonly certificate: acm.ICertificate;
 
   /**
-   * The hosted zone to create the domain's alias records in.
-   * @default - no records are created
+   * The hosted zone to create the domain's alias records in (A, and AAAA on a dual-stack edge-optimized
+   * or regional domain). It must hold the domain name.
+   * @default - edge-optimized and regional: no records (create them in your DNS); private: a private
+   * hosted zone named after the domain, created for the API's VPC
    */
   readonly hostedZone?: route53.IHostedZone;
 
   /**
-   * The base path the API's first stage is mapped to on the domain, e.g. `v1`.
-   * @default - the root of the domain
-   */
-  readonly basePath?: string;
-
-  /**
-   * The TLS security policy of the domain.
+   * The TLS security policy: TLS_1_2, or an enhanced policy (`SecurityPolicy_…`) made for the domain's
+   * endpoint type. TLS_1_0 is refused.
    * @default apigw.SecurityPolicy.TLS_1_2
    */
   readonly securityPolicy?: apigw.SecurityPolicy;
 
   /**
-   * Keep the API's default `execute-api` endpoint reachable. Once a domain exists it is disabled, so
-   * clients cannot go around the domain.
+   * The endpoint access mode, which API Gateway requires with an enhanced security policy and refuses
+   * with a legacy one.
+   * @default - apigw.EndpointAccessMode.STRICT with an enhanced security policy, none otherwise
+   */
+  readonly endpointAccessMode?: apigw.EndpointAccessMode;
+
+  /**
+   * Who can reach the domain: IPv4 clients only, or IPv4 and IPv6 clients. A private domain is always
+   * dual-stack, the only type API Gateway accepts for it.
+   * @default apigw.IpAddressType.DUAL_STACK
+   */
+  readonly ipAddressType?: apigw.IpAddressType;
+}
+
+/**
+ * Mutual TLS on a regional custom domain: clients must present a certificate that the truststore
+ * trusts.
+ */
+export interface MutualTlsOptions {
+  /** The bucket that holds the truststore. */
+  readonly bucket: s3.IBucket;
+
+  /** The truststore's object key in the bucket: one PEM file of the trusted certificates. */
+  readonly key: string;
+
+  /**
+   * The version of the truststore object, from a versioned bucket.
+   * @default - the latest version
+   */
+  readonly version?: string;
+}
+
+/**
+ * A custom domain name for a preset's API, mapped to its first stage.
+ */
+export interface CustomDomainOptions extends DomainOptions {
+  /**
+   * The base path the API's first stage is mapped to, e.g. `v1`: letters, digits and `$-_.+!*'()`,
+   * without leading or trailing `/`. Several levels (`orders/v1`) on a regional domain only.
+   * @default - the root of the domain
+   */
+  readonly basePath?: string;
+
+  /**
+   * Keep the API's default `execute-api` endpoint reachable. Once the domain exists it is disabled, so
+   * clients cannot go around the domain's TLS policy and mutual TLS; keeping it leaves the warning
+   * `cdk-apigateway-presets:execute-api-endpoint-kept`. Not allowed with `mutualTls`.
    * @default false
    */
   readonly keepExecuteApiEndpoint?: boolean;
+
+  /**
+   * Mutual TLS: clients must present a certificate the truststore in S3 trusts. Regional domains only,
+   * with the TLS_1_2 security policy (API Gateway offers it neither on edge-optimized or private domains
+   * nor with enhanced security policies).
+   * @default - no mutual TLS
+   */
+  readonly mutualTls?: MutualTlsOptions;
 }
 
 /** What the engine needs to bind a domain (a type alias: it hands constructs over). */
@@ -58,37 +129,87 @@ export interface CustomDomainBinding {
   readonly disableExecuteApiEndpoint: boolean;
 }
 
-/** Creates scope/Domain and what makes it reach the API. */
+/** The id of the construct a preset's custom domain is created as, under the preset. */
+export const CUSTOM_DOMAIN_ID = 'Domain';
+
+/** The URL of a base path on a domain, with a trailing slash as a stage's invoke URL has. */
+export function domainUrl(domainName: string, basePath?: string): string {
+  return `https://${domainName}/${basePath ? `${basePath}/` : ''}`;
+}
+
+/**
+ * Checks the options, then creates scope/Domain and what makes it reach the API's first stage: for an
+ * edge-optimized or regional API, the domain name (aws-cdk-lib's DomainName) with its mapping and
+ * alias records; for a private API, the private domain name, its policy, mapping, access associations
+ * and alias record (see private-domain.ts).
+ */
 export function bindCustomDomain(
   scope: Construct,
   options: CustomDomainOptions,
   context: CustomDomainContext,
 ): CustomDomainBinding {
-  // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
-  const domain = new apigw.DomainName(scope, 'Domain', {
-    domainName: options.domainName,
-    certificate: options.certificate,
-    endpointType: context.endpointType,
-    securityPolicy: options.securityPolicy ?? apigw.SecurityPolicy.TLS_1_2,
+  const prefix = 'customDomain.';
+  const { endpointType } = context;
+  const keepExecuteApiEndpoint = options.keepExecuteApiEndpoint === true;
+
+  // Everything is checked before anything is created.
+  checkDomainName(scope, `${prefix}domainName`, options.domainName, {
+    wildcard: endpointType !== apigw.EndpointType.PRIVATE,
   });
-  domain.addBasePathMapping(context.restApi, { basePath: options.basePath, stage: context.stage });
+  const multiLevel =
+    options.basePath !== undefined &&
+    checkBasePath(scope, `${prefix}basePath`, options.basePath, endpointType).multiLevel;
+  checkCertificate(scope, `${prefix}certificate`, options.certificate, endpointType);
+  const tls = resolveDomainTls(
+    scope,
+    prefix,
+    endpointType,
+    options.securityPolicy,
+    options.endpointAccessMode,
+  );
+  const ipAddressType = checkIpAddressType(scope, prefix, endpointType, options.ipAddressType);
+  if (options.mutualTls) {
+    checkMutualTls(scope, prefix, options.mutualTls, endpointType, tls, keepExecuteApiEndpoint);
+  }
   if (options.hostedZone) {
-    const target = route53.RecordTarget.fromAlias(new targets.ApiGatewayDomain(domain));
-    // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
-    new route53.ARecord(scope, 'DomainA', {
-      zone: options.hostedZone,
-      recordName: options.domainName,
-      target,
+    checkHostedZone(scope, `${prefix}hostedZone`, options.hostedZone, options.domainName, endpointType);
+  }
+
+  if (endpointType === apigw.EndpointType.PRIVATE) {
+    bindPrivateDomain(scope, CUSTOM_DOMAIN_ID, {
+      domainName: options.domainName,
+      certificate: options.certificate,
+      tls,
+      basePath: options.basePath,
+      hostedZone: options.hostedZone,
+      restApi: context.restApi,
+      stage: context.stage,
+      vpc: context.vpc,
+      vpcEndpoints: context.vpcEndpoints ?? [],
     });
-    // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
-    new route53.AaaaRecord(scope, 'DomainAaaa', {
-      zone: options.hostedZone,
-      recordName: options.domainName,
-      target,
+  } else {
+    const domain = createPublicDomain(scope, CUSTOM_DOMAIN_ID, {
+      domainName: options.domainName,
+      certificate: options.certificate,
+      endpointType,
+      tls,
+      ipAddressType,
+      mutualTls: options.mutualTls,
+      hostedZone: options.hostedZone,
     });
+    mapStage(domain, 'Mapping', context.restApi, context.stage, options.basePath, multiLevel);
+  }
+
+  if (keepExecuteApiEndpoint) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-apigateway-presets:execute-api-endpoint-kept',
+      `The API's default execute-api endpoint stays reachable beside ${options.domainName} ` +
+        '(customDomain.keepExecuteApiEndpoint: true), so clients can go around the domain and its TLS ' +
+        'policy. Remove keepExecuteApiEndpoint once clients use the domain.',
+    );
   }
   return {
-    url: `https://${options.domainName}/${options.basePath ? `${options.basePath}/` : ''}`,
-    disableExecuteApiEndpoint: options.keepExecuteApiEndpoint !== true,
+    url: domainUrl(options.domainName, options.basePath),
+    disableExecuteApiEndpoint: !keepExecuteApiEndpoint,
   };
 }
