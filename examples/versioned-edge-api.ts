@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -37,14 +37,15 @@ export class VersionedEdgeApiStack extends Stack {
       description: 'Lists orders (v1)',
       code: `exports.handler = async () => ({ statusCode: 200, body: JSON.stringify([{ id: '1' }]) });`,
     });
-    const v1 = new EdgeApi(this, 'V1', { apiName: 'orders-v1' });
+    // Reached through the domain only: the default execute-api endpoints are turned off.
+    const v1 = new EdgeApi(this, 'V1', { apiName: 'orders-v1', disableExecuteApiEndpoint: true });
     v1.addRoute('GET', '/orders', RouteIntegration.lambdaFunction(v1Orders.function));
 
     const v2Orders = new ExampleFunction(this, 'OrdersV2', {
       description: 'Lists orders (v2): paginated',
       code: `exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ items: [{ id: '1' }], next: null }) });`,
     });
-    const v2 = new EdgeApi(this, 'V2', { apiName: 'orders-v2' });
+    const v2 = new EdgeApi(this, 'V2', { apiName: 'orders-v2', disableExecuteApiEndpoint: true });
     v2.addRoute('GET', '/orders', RouteIntegration.lambdaFunction(v2Orders.function));
 
     for (const [basePath, api] of [
@@ -53,12 +54,6 @@ export class VersionedEdgeApiStack extends Stack {
     ] as const) {
       const url = domain.addApi(basePath, api);
       new CfnOutput(this, `Url.${basePath}`, { value: url, description: `Invoke URL of ${basePath}` });
-      // Only a preset's own customDomain disables its execute-api endpoint (docs/CUSTOM-DOMAINS.md);
-      // both APIs require IAM-signed requests and sit behind their web ACL on either endpoint.
-      Annotations.of(api).acknowledgeWarning(
-        'cdk-apigateway-presets:execute-api-endpoint-open',
-        'Each version stays callable at its execute-api URL as well; every route requires IAM authorization there too.',
-      );
     }
   }
 }

@@ -43,9 +43,9 @@ export interface ApiDomainMappingOptions {
  * preset, `/v2` to another, `/beta` to a third one's `dev` stage. Use it for versioning; an API
  * mapped here does not also get its own `customDomain`.
  *
- * The domain gets TLS 1.2 at least and, with a hosted zone, its alias records. Each mapped preset's
- * default `execute-api` endpoint keeps its own setting: a preset without `customDomain` keeps it
- * reachable, and `addApi` leaves the warning `cdk-apigateway-presets:execute-api-endpoint-open`.
+ * The domain gets TLS 1.2 at least and, with a hosted zone, its alias records. Give each mapped preset
+ * `disableExecuteApiEndpoint: true` so clients cannot go around the domain; `addApi` leaves the warning
+ * `cdk-apigateway-presets:execute-api-endpoint-open` on a preset that keeps its default endpoint.
  */
 export class ApiDomain extends Construct {
   /** The custom domain name (the escape hatch). */
@@ -141,12 +141,15 @@ export class ApiDomain extends Construct {
       root ? undefined : basePath,
       multiLevel,
     );
-    Annotations.of(api).addWarningV2(
-      'cdk-apigateway-presets:execute-api-endpoint-open',
-      `${api.node.path} is mapped on ${this.domainName}${root ? '' : `/${basePath}`}, but its default execute-api ` +
-        'endpoint stays reachable: a preset disables it only for its own customDomain. Clients that call the ' +
-        'default endpoint skip the domain and its TLS policy.',
-    );
+    const cfnRestApi = api.restApi.node.defaultChild as apigw.CfnRestApi;
+    if (Stack.of(api).resolve(cfnRestApi.disableExecuteApiEndpoint) !== true) {
+      Annotations.of(api).addWarningV2(
+        'cdk-apigateway-presets:execute-api-endpoint-open',
+        `${api.node.path} is mapped on ${this.domainName}${root ? '' : `/${basePath}`}, but its default execute-api ` +
+          'endpoint stays reachable: a preset disables it only for its own customDomain. Clients that call the ' +
+          'default endpoint skip the domain and its TLS policy. Give the preset disableExecuteApiEndpoint: true.',
+      );
+    }
     return domainUrl(this.domainName, root ? undefined : basePath);
   }
 }

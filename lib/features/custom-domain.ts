@@ -1,10 +1,9 @@
-import { Annotations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   checkBasePath,
   checkCertificate,
@@ -12,9 +11,10 @@ import {
   checkHostedZone,
   checkIpAddressType,
   checkMutualTls,
+  DomainTls,
   resolveDomainTls,
 } from './domain-checks';
-import { bindPrivateDomain } from './private-domain';
+import { bindPrivateDomain, checkPrivateDomainReach } from './private-domain';
 import { createPublicDomain, mapStage } from './public-domain';
 
 /**
@@ -96,14 +96,6 @@ export interface CustomDomainOptions extends DomainOptions {
   readonly basePath?: string;
 
   /**
-   * Keep the API's default `execute-api` endpoint reachable. Once the domain exists it is disabled, so
-   * clients cannot go around the domain's TLS policy and mutual TLS; keeping it leaves the warning
-   * `cdk-apigateway-presets:execute-api-endpoint-kept`. Not allowed with `mutualTls`.
-   * @default false
-   */
-  readonly keepExecuteApiEndpoint?: boolean;
-
-  /**
    * Mutual TLS: clients must present a certificate the truststore in S3 trusts. Regional domains only,
    * with the TLS_1_2 security policy (API Gateway offers it neither on edge-optimized or private domains
    * nor with enhanced security policies).
@@ -112,22 +104,31 @@ export interface CustomDomainOptions extends DomainOptions {
   readonly mutualTls?: MutualTlsOptions;
 }
 
-/** What the engine needs to bind a domain (a type alias: it hands constructs over). */
+/** A preset's custom domain, checked (a type alias: it hands constructs over). */
+export type CheckedCustomDomain = {
+  readonly options: CustomDomainOptions;
+  readonly endpointType: apigw.EndpointType;
+  readonly tls: DomainTls;
+  readonly ipAddressType: apigw.IpAddressType;
+  /** Whether the base path has several levels (mapped with an API mapping). */
+  readonly multiLevel: boolean;
+};
+
+/** Where a preset's API and stage are, for its domain (a type alias: it hands constructs over). */
 export type CustomDomainContext = {
   readonly restApi: apigw.SpecRestApi;
   readonly stage: apigw.Stage;
-  readonly endpointType: apigw.EndpointType;
   readonly vpc?: ec2.IVpc;
   readonly vpcEndpoints?: ec2.IVpcEndpoint[];
 };
 
-/** The domain the API is reachable through. */
-export interface CustomDomainBinding {
+/** The domain the API is reachable through (a type alias: it hands a construct over). */
+export type CustomDomainBinding = {
   /** The API's URL on the domain. */
   readonly url: string;
-  /** Whether the default `execute-api` endpoint is disabled. */
-  readonly disableExecuteApiEndpoint: boolean;
-}
+  /** The edge-optimized or regional domain name (a private domain is the preset's Domain/Resource). */
+  readonly domain?: apigw.DomainName;
+};
 
 /** The id of the construct a preset's custom domain is created as, under the preset. */
 export const CUSTOM_DOMAIN_ID = 'Domain';
@@ -138,21 +139,17 @@ export function domainUrl(domainName: string, basePath?: string): string {
 }
 
 /**
- * Checks the options, then creates scope/Domain and what makes it reach the API's first stage: for an
- * edge-optimized or regional API, the domain name (aws-cdk-lib's DomainName) with its mapping and
- * alias records; for a private API, the private domain name, its policy, mapping, access associations
- * and alias record (see private-domain.ts).
+ * Checks a preset's `customDomain` for its endpoint type, before anything is created: the name, base
+ * path, certificate, TLS settings, IP address type, mutual TLS and hosted zone. `executeApiEndpoint`
+ * is whether the API keeps its default endpoint.
  */
-export function bindCustomDomain(
-  scope: Construct,
+export function checkCustomDomain(
+  scope: IConstruct,
   options: CustomDomainOptions,
-  context: CustomDomainContext,
-): CustomDomainBinding {
+  endpointType: apigw.EndpointType,
+  executeApiEndpoint: boolean,
+): CheckedCustomDomain {
   const prefix = 'customDomain.';
-  const { endpointType } = context;
-  const keepExecuteApiEndpoint = options.keepExecuteApiEndpoint === true;
-
-  // Everything is checked before anything is created.
   checkDomainName(scope, `${prefix}domainName`, options.domainName, {
     wildcard: endpointType !== apigw.EndpointType.PRIVATE,
   });
@@ -169,12 +166,46 @@ export function bindCustomDomain(
   );
   const ipAddressType = checkIpAddressType(scope, prefix, endpointType, options.ipAddressType);
   if (options.mutualTls) {
-    checkMutualTls(scope, prefix, options.mutualTls, endpointType, tls, keepExecuteApiEndpoint);
+    checkMutualTls(scope, prefix, options.mutualTls, endpointType, tls, executeApiEndpoint);
   }
   if (options.hostedZone) {
     checkHostedZone(scope, `${prefix}hostedZone`, options.hostedZone, options.domainName, endpointType);
   }
+  return { options, endpointType, tls, ipAddressType, multiLevel };
+}
 
+/**
+ * Checks that a private API's domain can be reached through the endpoints the preset has (see
+ * private-domain.ts); nothing to check for other endpoint types.
+ */
+export function checkCustomDomainReach(
+  scope: IConstruct,
+  checked: CheckedCustomDomain,
+  context: Pick<CustomDomainContext, 'vpc' | 'vpcEndpoints'>,
+): void {
+  if (checked.endpointType === apigw.EndpointType.PRIVATE) {
+    checkPrivateDomainReach(scope, {
+      domainName: checked.options.domainName,
+      hostedZone: checked.options.hostedZone,
+      vpc: context.vpc,
+      vpcEndpoints: context.vpcEndpoints ?? [],
+    });
+  }
+}
+
+/**
+ * Creates scope/Domain, checked by checkCustomDomain, and what makes it reach the API's first stage:
+ * for an edge-optimized or regional API, the domain name (aws-cdk-lib's DomainName) with its mapping
+ * and alias records; for a private API, the private domain name, its policy, mapping, access
+ * associations and alias record (see private-domain.ts).
+ */
+export function bindCustomDomain(
+  scope: Construct,
+  checked: CheckedCustomDomain,
+  context: CustomDomainContext,
+): CustomDomainBinding {
+  const { options, endpointType, tls } = checked;
+  const url = domainUrl(options.domainName, options.basePath);
   if (endpointType === apigw.EndpointType.PRIVATE) {
     bindPrivateDomain(scope, CUSTOM_DOMAIN_ID, {
       domainName: options.domainName,
@@ -187,29 +218,17 @@ export function bindCustomDomain(
       vpc: context.vpc,
       vpcEndpoints: context.vpcEndpoints ?? [],
     });
-  } else {
-    const domain = createPublicDomain(scope, CUSTOM_DOMAIN_ID, {
-      domainName: options.domainName,
-      certificate: options.certificate,
-      endpointType,
-      tls,
-      ipAddressType,
-      mutualTls: options.mutualTls,
-      hostedZone: options.hostedZone,
-    });
-    mapStage(domain, 'Mapping', context.restApi, context.stage, options.basePath, multiLevel);
+    return { url };
   }
-
-  if (keepExecuteApiEndpoint) {
-    Annotations.of(scope).addWarningV2(
-      'cdk-apigateway-presets:execute-api-endpoint-kept',
-      `The API's default execute-api endpoint stays reachable beside ${options.domainName} ` +
-        '(customDomain.keepExecuteApiEndpoint: true), so clients can go around the domain and its TLS ' +
-        'policy. Remove keepExecuteApiEndpoint once clients use the domain.',
-    );
-  }
-  return {
-    url: domainUrl(options.domainName, options.basePath),
-    disableExecuteApiEndpoint: !keepExecuteApiEndpoint,
-  };
+  const domain = createPublicDomain(scope, CUSTOM_DOMAIN_ID, {
+    domainName: options.domainName,
+    certificate: options.certificate,
+    endpointType,
+    tls,
+    ipAddressType: checked.ipAddressType,
+    mutualTls: options.mutualTls,
+    hostedZone: options.hostedZone,
+  });
+  mapStage(domain, 'Mapping', context.restApi, context.stage, options.basePath, checked.multiLevel);
+  return { url, domain };
 }

@@ -3,6 +3,11 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { IConstruct } from 'constructs';
+import {
+  defaultDomainEndpointAccessMode,
+  defaultDomainIpAddressType,
+  defaultDomainSecurityPolicy,
+} from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 
 /*
@@ -166,7 +171,7 @@ export function resolveDomainTls(
   securityPolicy: apigw.SecurityPolicy | undefined,
   endpointAccessMode: apigw.EndpointAccessMode | undefined,
 ): DomainTls {
-  const policy = securityPolicy ?? apigw.SecurityPolicy.TLS_1_2;
+  const policy = securityPolicy ?? defaultDomainSecurityPolicy();
   if (Token.isUnresolved(policy)) {
     return { securityPolicy: policy, endpointAccessMode };
   }
@@ -201,16 +206,8 @@ export function resolveDomainTls(
   }
   return {
     securityPolicy: policy,
-    endpointAccessMode: enhanced ? (endpointAccessMode ?? defaultEndpointAccessMode()) : undefined,
+    endpointAccessMode: enhanced ? (endpointAccessMode ?? defaultDomainEndpointAccessMode()) : undefined,
   };
-}
-
-/**
- * With an enhanced security policy: STRICT, which accepts requests only through the domain's own
- * endpoint type with a matching TLS server name, as API Gateway recommends for production.
- */
-export function defaultEndpointAccessMode(): apigw.EndpointAccessMode {
-  return apigw.EndpointAccessMode.STRICT;
 }
 
 /**
@@ -335,7 +332,7 @@ export function checkIpAddressType(
   endpointType: apigw.EndpointType,
   ipAddressType: apigw.IpAddressType | undefined,
 ): apigw.IpAddressType {
-  const type = ipAddressType ?? apigw.IpAddressType.DUAL_STACK;
+  const type = ipAddressType ?? defaultDomainIpAddressType();
   if (endpointType === apigw.EndpointType.PRIVATE && type !== apigw.IpAddressType.DUAL_STACK) {
     throw new PresetValidationError(
       scope,
@@ -357,7 +354,7 @@ export function checkMutualTls(
   mutualTls: { readonly key: string; readonly version?: string },
   endpointType: apigw.EndpointType,
   tls: DomainTls,
-  keepExecuteApiEndpoint: boolean,
+  executeApiEndpoint: boolean,
 ): void {
   const prop = `${prefix}mutualTls`;
   if (endpointType !== apigw.EndpointType.REGIONAL) {
@@ -394,12 +391,12 @@ export function checkMutualTls(
       'API Gateway enables mutual TLS only on domains with the TLS_1_2 security policy, not with an enhanced one; use TLS_1_2 or drop mutualTls.',
     );
   }
-  if (keepExecuteApiEndpoint) {
+  if (executeApiEndpoint) {
     throw new PresetValidationError(
       scope,
-      `${prefix}keepExecuteApiEndpoint`,
-      true,
-      'With mutual TLS the default execute-api endpoint must be disabled: clients could call it without a certificate. Remove keepExecuteApiEndpoint.',
+      'disableExecuteApiEndpoint',
+      false,
+      'With mutual TLS the default execute-api endpoint must be disabled: clients could call it without a certificate. Remove disableExecuteApiEndpoint: false.',
     );
   }
 }

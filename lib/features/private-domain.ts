@@ -3,7 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { DomainTls } from './domain-checks';
 import { privateApiPolicy } from './private-endpoint';
@@ -41,20 +41,15 @@ export function privateDomainPolicy(endpoints: ec2.IVpcEndpoint[]): { [key: stri
 }
 
 /**
- * Creates scope/id, a private custom domain name for a private API:
- * - id/Resource: the domain name (AWS::ApiGateway::DomainNameV2) with its policy;
- * - id/Mapping: the base path mapping to the stage;
- * - id/Access.N: an access association for each of the API's VPC endpoints, without which an
- *   endpoint cannot reach the domain;
- * - id/Zone: a private hosted zone named after the domain for the VPC, unless one is given;
- * - id/AliasA: the domain's alias record to the VPC endpoint's DNS name.
+ * Checks that a private domain can be reached: through the API's VPC endpoints, one of them an endpoint
+ * construct of this app (the alias record needs its DNS name), in a hosted zone given or created for the
+ * preset's VPC. Returns the endpoint the alias record points at.
  */
-export function bindPrivateDomain(
-  scope: Construct,
-  id: string,
-  settings: PrivateDomainSettings,
-): PrivateDomain {
-  const { domainName, vpcEndpoints, tls } = settings;
+export function checkPrivateDomainReach(
+  scope: IConstruct,
+  settings: Pick<PrivateDomainSettings, 'domainName' | 'hostedZone' | 'vpc' | 'vpcEndpoints'>,
+): ec2.InterfaceVpcEndpoint {
+  const { domainName, vpcEndpoints } = settings;
   if (vpcEndpoints.length === 0) {
     throw new PresetValidationError(
       scope,
@@ -87,6 +82,25 @@ export function bindPrivateDomain(
         "give the private hosted zone (route53.PrivateHostedZone) the domain's record belongs in.",
     );
   }
+  return target;
+}
+
+/**
+ * Creates scope/id, a private custom domain name for a private API:
+ * - id/Resource: the domain name (AWS::ApiGateway::DomainNameV2) with its policy;
+ * - id/Mapping: the base path mapping to the stage;
+ * - id/Access.N: an access association for each of the API's VPC endpoints, without which an
+ *   endpoint cannot reach the domain;
+ * - id/Zone: a private hosted zone named after the domain for the VPC, unless one is given;
+ * - id/AliasA: the domain's alias record to the VPC endpoint's DNS name.
+ */
+export function bindPrivateDomain(
+  scope: Construct,
+  id: string,
+  settings: PrivateDomainSettings,
+): PrivateDomain {
+  const { domainName, vpcEndpoints, tls } = settings;
+  const target = checkPrivateDomainReach(scope, settings);
 
   // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
   const container = new Construct(scope, id);

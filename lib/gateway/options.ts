@@ -179,6 +179,17 @@ export interface RestApiPresetProps {
   readonly customDomain?: CustomDomainOptions;
 
   /**
+   * Turn off the API's default `execute-api` endpoint, so clients reach it through its custom domain
+   * only (its own `customDomain`, or an `ApiDomain` it is mapped on) and cannot go around the domain's
+   * TLS policy or mutual TLS. With a `customDomain`, `false` keeps the default endpoint reachable (for
+   * a migration, say) and leaves the warning `cdk-apigateway-presets:execute-api-endpoint-kept`; it is
+   * refused with mutual TLS. A private API needs its `customDomain` to turn it off. Without the default
+   * endpoint the stack outputs no invoke URLs.
+   * @default - true with a `customDomain`, false without
+   */
+  readonly disableExecuteApiEndpoint?: boolean;
+
+  /**
    * A file to write the API's OpenAPI contract to (what `openApi()` returns) when the app synthesizes,
    * for client and SDK generators, e.g. `openapi/orders.json`. A relative path is relative to the
    * directory the app runs in (where `cdk synth` runs); missing directories are created.

@@ -1,4 +1,4 @@
-import { CfnOutput, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -9,7 +9,7 @@ import { ApiAuthorization } from '../features/auth';
 import { AuthorizerRegistry } from '../features/authorizer-registry';
 import { routeCacheKey } from '../features/caching';
 import { CorsOptions, integrationResponseCors, validateCors } from '../features/cors';
-import { bindCustomDomain } from '../features/custom-domain';
+import { bindCustomDomain, checkCustomDomain, checkCustomDomainReach } from '../features/custom-domain';
 import { acknowledgeRequestValidation, RequestModels } from '../features/request-validation';
 import { renderResourcePolicy } from '../features/resource-policy';
 import { acknowledgeNoWebAclByDefault, associateWebAcl, createWebAcl } from '../features/waf';
@@ -57,6 +57,12 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   /** The access-log group, when access logs go to CloudWatch Logs. */
   public readonly accessLogGroup?: logs.ILogGroup;
 
+  /**
+   * The custom domain name of an edge-optimized or regional API with a `customDomain` (a private
+   * API's is a `PrivateApi`'s `privateDomain`).
+   */
+  public readonly domain?: apigw.DomainName;
+
   private readonly apiName: string;
   private readonly apiDescription?: string;
   private readonly timeoutLimit: IntegrationTimeoutLimit;
@@ -95,11 +101,26 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     });
     this.defaultAuthorization = props.authorization ?? ApiAuthorization.iam();
     this.authorizers.check(this.defaultAuthorization._config);
+    const disableExecuteApiEndpoint = props.disableExecuteApiEndpoint ?? props.customDomain !== undefined;
+    const customDomain = props.customDomain
+      ? checkCustomDomain(this, props.customDomain, endpointType, !disableExecuteApiEndpoint)
+      : undefined;
+    if (disableExecuteApiEndpoint && !customDomain && endpointType === apigw.EndpointType.PRIVATE) {
+      throw new PresetValidationError(
+        this,
+        'disableExecuteApiEndpoint',
+        true,
+        'A private API is reached through its default endpoint or its own customDomain; give it a customDomain, or keep the default endpoint.',
+      );
+    }
 
     // What the preset adds (a private API's endpoints), and who may call the API.
     const additions = shape.prepare?.(this) ?? {};
     this.policy = renderResourcePolicy(this, props.resourcePolicy, additions.policyStatements ?? []);
     const vpcEndpointIds = additions.vpcEndpoints?.map((e) => e.vpcEndpointId);
+    if (customDomain) {
+      checkCustomDomainReach(this, customDomain, additions);
+    }
 
     // The API, defined by the definition its routes render to, and the deployment its stages serve.
     this.restApi = new apigw.SpecRestApi(this, 'Api', {
@@ -169,19 +190,25 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.restApi.deploymentStage = this.stages[0];
     const stageUrl = additions.stageUrl;
     this.stageUrl = stageUrl ? (stage) => stageUrl(this.restApi, stage) : (stage) => stage.urlForPath();
-    let disableExecuteApiEndpoint = false;
-    if (props.customDomain) {
-      const domain = bindCustomDomain(this, props.customDomain, {
+    if (customDomain) {
+      const domain = bindCustomDomain(this, customDomain, {
         restApi: this.restApi,
         stage: this.stages[0],
-        endpointType,
         vpc: additions.vpc,
         vpcEndpoints: additions.vpcEndpoints,
       });
       this.customUrl = domain.url;
-      disableExecuteApiEndpoint = domain.disableExecuteApiEndpoint;
-      cfnRestApi.disableExecuteApiEndpoint = disableExecuteApiEndpoint || undefined;
+      this.domain = domain.domain;
+      if (!disableExecuteApiEndpoint) {
+        Annotations.of(this).addWarningV2(
+          'cdk-apigateway-presets:execute-api-endpoint-kept',
+          `The API's default execute-api endpoint stays reachable beside ${customDomain.options.domainName} ` +
+            '(disableExecuteApiEndpoint: false), so clients can go around the domain and its TLS policy. ' +
+            'Remove disableExecuteApiEndpoint once clients use the domain.',
+        );
+      }
     }
+    cfnRestApi.disableExecuteApiEndpoint = disableExecuteApiEndpoint || undefined;
     this.endpointConfiguration = {
       ...(vpcEndpointIds ? { vpcEndpointIds } : {}),
       ...(disableExecuteApiEndpoint ? { disableExecuteApiEndpoint } : {}),
@@ -201,7 +228,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     }
   }
 
-  /** The invoke URL of the first stage: on the custom domain, when there is one. */
+  /**
+   * The invoke URL of the first stage: on the custom domain when there is one, on the default endpoint
+   * otherwise (which `disableExecuteApiEndpoint` turns off).
+   */
   public get url(): string {
     return this.customUrl ?? this.stageUrl(this.stages[0]);
   }

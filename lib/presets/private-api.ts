@@ -1,6 +1,7 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { CUSTOM_DOMAIN_ID } from '../features/custom-domain';
 import { endpointStageUrl, privateApiPolicy, privateEndpoints } from '../features/private-endpoint';
 import { RestApiPresetProps } from '../gateway/options';
 import { RestApiPreset } from '../gateway/rest-api-preset';
@@ -85,5 +86,11 @@ export class PrivateApi extends RestApiPreset {
       },
     });
     this.vpcEndpoint = created;
+  }
+
+  /** The private custom domain name (AWS::ApiGateway::DomainNameV2), when the API has a `customDomain`. */
+  public get privateDomain(): apigw.CfnDomainNameV2 | undefined {
+    const domain = this.node.tryFindChild(CUSTOM_DOMAIN_ID)?.node.defaultChild;
+    return domain instanceof apigw.CfnDomainNameV2 ? domain : undefined;
   }
 }

@@ -56,3 +56,21 @@ export function defaultWafManagedRuleGroups(): string[] {
 export function defaultWafRateLimit(): number {
   return 2000;
 }
+
+/** Custom domains: TLS 1.2 at least (TLS 1.0 is refused). */
+export function defaultDomainSecurityPolicy(): apigw.SecurityPolicy {
+  return apigw.SecurityPolicy.TLS_1_2;
+}
+
+/**
+ * Custom domains with an enhanced security policy: STRICT, which accepts requests only through the
+ * domain's own endpoint type with a matching TLS server name, as API Gateway recommends for production.
+ */
+export function defaultDomainEndpointAccessMode(): apigw.EndpointAccessMode {
+  return apigw.EndpointAccessMode.STRICT;
+}
+
+/** Custom domains: reachable over IPv4 and IPv6 (the only type a private domain accepts). */
+export function defaultDomainIpAddressType(): apigw.IpAddressType {
+  return apigw.IpAddressType.DUAL_STACK;
+}

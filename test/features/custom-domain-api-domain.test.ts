@@ -134,6 +134,15 @@ describe('ApiDomain with two EdgeApis, v1 and v2', () => {
   });
 });
 
+test('a preset with its default endpoint turned off is mapped without a warning', () => {
+  const scope = stack();
+  const api = regionalApi(scope, 'Orders', { disableExecuteApiEndpoint: true });
+  regionalDomain(scope).addApi('v1', api);
+  Annotations.fromStack(scope).hasNoWarning('*', Match.stringLikeRegexp('execute-api-endpoint-open'));
+  const apis = Object.values(Template.fromStack(scope).findResources('AWS::ApiGateway::RestApi'));
+  expect(apis.map((r) => r.Properties.DisableExecuteApiEndpoint)).toEqual([true]);
+});
+
 describe('ApiDomain mappings', () => {
   test('a named stage, and the root', () => {
     const scope = stack();

@@ -53,7 +53,9 @@ describe('VersionedEdgeApi', () => {
     ]);
   });
 
-  test('accepts the warning that the versions stay callable at their execute-api URLs', () => {
+  test('turns off each version’s default endpoint, so the domain is the only way in', () => {
+    const apis = Object.values(template().findResources('AWS::ApiGateway::RestApi'));
+    expect(apis.map((api) => api.Properties.DisableExecuteApiEndpoint)).toEqual([true, true]);
     Annotations.fromStack(versioned).hasNoWarning('*', Match.stringLikeRegexp('execute-api-endpoint-open'));
   });
 });

@@ -160,6 +160,12 @@ describe('private custom domain for a PrivateApi in a VPC', () => {
     expect(api.url).toBe(`https://${DOMAIN}/`);
     expect(Object.keys(template.findOutputs('*'))).toEqual([]);
   });
+
+  test('exposes the private domain name', () => {
+    expect(api.privateDomain).toBeInstanceOf(apigw.CfnDomainNameV2);
+    expect(Stack.of(api).getLogicalId(api.privateDomain!)).toBe(domain[0]);
+    expect(api.domain).toBeUndefined();
+  });
 });
 
 describe('private custom domain over existing endpoints', () => {
@@ -224,7 +230,7 @@ describe('private custom domain over existing endpoints', () => {
 });
 
 describe('fails when', () => {
-  test('the API uses existing endpoints and no hosted zone is given', () => {
+  test('the API uses existing endpoints and no hosted zone is given, before the API is created', () => {
     const scope = stack();
     const endpoint = vpcOf(scope).addInterfaceEndpoint('Endpoint', {
       service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY,
@@ -234,6 +240,17 @@ describe('fails when', () => {
       'customDomain.hostedZone',
       'undefined',
       'the preset knows no VPC to create a private hosted zone for',
+    );
+    expect(scope.node.findAll().filter((c) => c instanceof apigw.CfnRestApi)).toEqual([]);
+  });
+
+  test('the default endpoint is turned off without a custom domain', () => {
+    const scope = stack();
+    expectInvalid(
+      () => new PrivateApi(scope, 'Api', { vpc: vpcOf(scope), disableExecuteApiEndpoint: true }),
+      'disableExecuteApiEndpoint',
+      'true',
+      'give it a customDomain, or keep the default endpoint',
     );
   });
 

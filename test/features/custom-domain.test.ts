@@ -4,7 +4,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { CustomDomainOptions, EdgeApi, RegionalApi, RouteIntegration } from '../../lib';
+import { CustomDomainOptions, EdgeApi, RegionalApi, RestApiPresetProps, RouteIntegration } from '../../lib';
 import { definitionOf, Json } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
 
@@ -31,8 +31,9 @@ function zone(scope: Stack, zoneName = 'example.com'): route53.IHostedZone {
 type DomainOverrides = Partial<CustomDomainOptions>;
 
 /** An EdgeApi at Stack/Api with one route and a custom domain on api.example.com. */
-function edgeApi(overrides: DomainOverrides = {}, scope = stack()): EdgeApi {
+function edgeApi(overrides: DomainOverrides = {}, scope = stack(), props: RestApiPresetProps = {}): EdgeApi {
   const api = new EdgeApi(scope, 'Api', {
+    ...props,
     customDomain: { domainName: 'api.example.com', certificate: certificate(scope), ...overrides },
   });
   api.addRoute('GET', '/orders', RouteIntegration.mock());
@@ -40,8 +41,13 @@ function edgeApi(overrides: DomainOverrides = {}, scope = stack()): EdgeApi {
 }
 
 /** A RegionalApi at Stack/Api with one route and a custom domain on api.example.com (eu-west-1). */
-function regionalApi(overrides: DomainOverrides = {}, scope = stack()): RegionalApi {
+function regionalApi(
+  overrides: DomainOverrides = {},
+  scope = stack(),
+  props: RestApiPresetProps = {},
+): RegionalApi {
   const api = new RegionalApi(scope, 'Api', {
+    ...props,
     customDomain: {
       domainName: 'api.example.com',
       certificate: certificate(scope, EU_CERTIFICATE),
@@ -125,7 +131,48 @@ describe('edge-optimized custom domain', () => {
   });
 });
 
+describe('the default execute-api endpoint', () => {
+  test('turned off without a custom domain: the property, the definition, and no URL output', () => {
+    const api = new EdgeApi(stack(), 'Api', { disableExecuteApiEndpoint: true });
+    api.addRoute('GET', '/orders', RouteIntegration.mock());
+    const template = Template.fromStack(Stack.of(api));
+    expect(only(template, 'AWS::ApiGateway::RestApi').Properties.DisableExecuteApiEndpoint).toBe(true);
+    expect(definitionOf(template).servers).toEqual([
+      { url: '/', 'x-amazon-apigateway-endpoint-configuration': { disableExecuteApiEndpoint: true } },
+    ]);
+    expect(Object.keys(template.findOutputs('*'))).toEqual([]);
+    expect(api.domain).toBeUndefined();
+  });
+
+  test('kept by default without a custom domain', () => {
+    const api = new EdgeApi(stack(), 'Api');
+    api.addRoute('GET', '/orders', RouteIntegration.mock());
+    const template = Template.fromStack(Stack.of(api));
+    expect(only(template, 'AWS::ApiGateway::RestApi').Properties.DisableExecuteApiEndpoint).toBeUndefined();
+    expect(Object.keys(template.findOutputs('*'))).toHaveLength(1);
+  });
+});
+
 describe('custom domain options', () => {
+  test('exposes the domain name', () => {
+    const api = regionalApi();
+    expect(api.domain).toBeInstanceOf(apigw.DomainName);
+    expect(Stack.of(api).resolve(api.domain!.domainName)).toEqual({
+      Ref: expect.stringMatching(/^ApiDomain/),
+    });
+  });
+
+  test('an invalid domain fails before any resource of the API is created', () => {
+    const scope = stack();
+    expectInvalid(
+      () => edgeApi({ domainName: 'API.example.com' }, scope),
+      'customDomain.domainName',
+      '"API.example.com"',
+      '',
+    );
+    expect(scope.node.findAll().filter((c) => c instanceof apigw.CfnRestApi)).toEqual([]);
+  });
+
   test('without a hosted zone, creates no records; without a base path, maps the root', () => {
     const api = edgeApi();
     const template = Template.fromStack(Stack.of(api));
@@ -134,8 +181,8 @@ describe('custom domain options', () => {
     expect(api.url).toBe('https://api.example.com/');
   });
 
-  test('keepExecuteApiEndpoint keeps the default endpoint and its URL outputs, with a warning', () => {
-    const api = edgeApi({ keepExecuteApiEndpoint: true });
+  test('disableExecuteApiEndpoint: false keeps the default endpoint and its URL outputs, with a warning', () => {
+    const api = edgeApi({}, stack(), { disableExecuteApiEndpoint: false });
     const template = Template.fromStack(Stack.of(api));
     expect(only(template, 'AWS::ApiGateway::RestApi').Properties.DisableExecuteApiEndpoint).toBeUndefined();
     expect(definitionOf(template).servers).toBeUndefined();
@@ -545,12 +592,11 @@ describe('fails when', () => {
       const scope = stack();
       expectInvalid(
         () =>
-          regionalApi(
-            { mutualTls: { bucket: truststore(scope), key: 'truststore.pem' }, keepExecuteApiEndpoint: true },
-            scope,
-          ),
-        'customDomain.keepExecuteApiEndpoint',
-        'true',
+          regionalApi({ mutualTls: { bucket: truststore(scope), key: 'truststore.pem' } }, scope, {
+            disableExecuteApiEndpoint: false,
+          }),
+        'disableExecuteApiEndpoint',
+        'false',
         'clients could call it without a certificate',
       );
     });
