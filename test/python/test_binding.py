@@ -206,3 +206,33 @@ def test_private_api_from_python():
         "DenyAnyOtherWay",
         "DenyOtherSourceIps",
     ]
+
+
+def test_api_domain_versions_from_python():
+    from aws_cdk import aws_apigateway as apigw
+    from aws_cdk import aws_certificatemanager as acm
+
+    from cdk_apigateway_presets import ApiDomain, EdgeApi
+
+    stack = cdk.Stack(cdk.App(), "DomainFromPython")
+    certificate = acm.Certificate.from_certificate_arn(
+        stack, "Certificate", "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
+    )
+    domain = ApiDomain(
+        stack,
+        "Domain",
+        domain_name="api.example.com",
+        certificate=certificate,
+        endpoint_type=apigw.EndpointType.EDGE,
+    )
+    urls = []
+    for version in ["v1", "v2"]:
+        api = EdgeApi(stack, version.upper(), disable_execute_api_endpoint=True)
+        api.add_route("GET", "/orders", RouteIntegration.mock())
+        urls.append(domain.add_api(version, api))
+    assert urls == ["https://api.example.com/v1/", "https://api.example.com/v2/"]
+    template = Template.from_stack(stack)
+    mappings = resources(template, "AWS::ApiGateway::BasePathMapping")
+    assert sorted(m["Properties"]["BasePath"] for m in mappings) == ["v1", "v2"]
+    apis = resources(template, "AWS::ApiGateway::RestApi")
+    assert [a["Properties"]["DisableExecuteApiEndpoint"] for a in apis] == [True, True]
