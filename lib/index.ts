@@ -6,6 +6,7 @@ export {
   LambdaTokenAuthorizationOptions,
 } from './features/auth';
 export { CacheSize, RouteCacheOptions, StageCachingOptions } from './features/caching';
+export { CloudFrontCacheOptions, CloudFrontOptions } from './features/cloudfront';
 export { CorsOptions } from './features/cors';
 export { CustomDomainOptions } from './features/custom-domain';
 export { ResourcePolicyOptions } from './features/resource-policy';
