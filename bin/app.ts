@@ -3,6 +3,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
+import { RegionalCloudFrontApiStack } from '../examples/regional-cloudfront-api';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
 
 // Every example, synthesized by `npm run synth` so none can rot. No env: the stacks need no AWS account.
@@ -11,6 +12,7 @@ const app = new App();
 new MinimalEdgeApiStack(app, 'MinimalEdgeApi');
 new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi');
 new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi');
+new RegionalCloudFrontApiStack(app, 'RegionalCloudFrontApi');
 
 // A finding with error severity fails `cdk synth`; acknowledged findings are listed in the report.
 Validations.of(app).addPlugins(

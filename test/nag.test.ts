@@ -7,6 +7,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
+import { RegionalCloudFrontApiStack } from '../examples/regional-cloudfront-api';
 import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
@@ -63,6 +64,7 @@ const stacks = [
   new MinimalEdgeApiStack(app, 'MinimalEdgeApi'),
   new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi'),
   new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi'),
+  new RegionalCloudFrontApiStack(app, 'RegionalCloudFrontApi'),
 ];
 
 beforeAll(() => {

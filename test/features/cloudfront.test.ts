@@ -9,6 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
+import { RegionalCloudFrontApiStack } from '../../examples/regional-cloudfront-api';
 import {
   ApiAuthorization,
   CloudFrontOptions,
@@ -515,6 +516,31 @@ describe('RegionalApi with cloudFront: cdk-nag', () => {
         'AwsSolutions-CFR4',
       ]),
     );
+  });
+});
+
+describe('RegionalCloudFrontApi example', () => {
+  const app = new App({
+    context: {
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+      '@aws-cdk/core:strictCfnValidateErrors': true,
+    },
+  });
+  const stack = new RegionalCloudFrontApiStack(app, 'RegionalCloudFrontApi');
+
+  test('synthesizes with no finding from the built-in validation or the packs', () => {
+    expect(() => app.synth()).not.toThrow();
+    expect(findings(stack)).toEqual([]);
+  });
+
+  test('a Cognito-authorized route behind a distribution whose cache is keyed by the token', () => {
+    const template = Template.fromStack(stack);
+    const headers = only(template, 'AWS::CloudFront::CachePolicy').props.CachePolicyConfig
+      .ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig.Headers;
+    expect(headers).toEqual(['Authorization']);
+    const body = only(template, 'AWS::ApiGateway::RestApi').props.Body;
+    const schemes = Object.values(body.components.securitySchemes) as Json[];
+    expect(schemes.map((s) => s['x-amazon-apigateway-authtype'])).toEqual(['cognito_user_pools']);
   });
 });
 
