@@ -5,6 +5,7 @@ import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateDomainApiStack } from '../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
+import { RegionalCloudFrontApiStack } from '../examples/regional-cloudfront-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
 import { VersionedEdgeApiStack } from '../examples/versioned-edge-api';
@@ -20,6 +21,7 @@ new PrivateVpcApiStack(app, 'PrivateVpcApi');
 new StreamingRegionalApiStack(app, 'StreamingRegionalApi');
 new VersionedEdgeApiStack(app, 'VersionedEdgeApi');
 new PrivateDomainApiStack(app, 'PrivateDomainApi');
+new RegionalCloudFrontApiStack(app, 'RegionalCloudFrontApi');
 
 // A finding with error severity fails `cdk synth`; acknowledged findings are listed in the report.
 Validations.of(app).addPlugins(

@@ -6,6 +6,7 @@ export {
   LambdaTokenAuthorizationOptions,
 } from './features/auth';
 export { CacheSize, RouteCacheOptions, StageCachingOptions } from './features/caching';
+export { CloudFrontCacheOptions, CloudFrontOptions } from './features/cloudfront';
 export { CorsOptions } from './features/cors';
 export { ApiDomain, ApiDomainMappingOptions, ApiDomainProps } from './features/api-domain';
 export { CustomDomainOptions, DomainOptions, MutualTlsOptions } from './features/custom-domain';

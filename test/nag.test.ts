@@ -9,6 +9,7 @@ import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateDomainApiStack } from '../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
+import { RegionalCloudFrontApiStack } from '../examples/regional-cloudfront-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
@@ -76,6 +77,7 @@ const stacks = [
   new StreamingRegionalApiStack(app, 'StreamingRegionalApi'),
   new VersionedEdgeApiStack(app, 'VersionedEdgeApi'),
   new PrivateDomainApiStack(app, 'PrivateDomainApi'),
+  new RegionalCloudFrontApiStack(app, 'RegionalCloudFrontApi'),
 ];
 
 beforeAll(() => {

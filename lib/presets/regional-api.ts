@@ -1,7 +1,13 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { RestApiPresetProps } from '../gateway/options';
+import { ApiCloudFront, CloudFrontOptions } from '../features/cloudfront';
+import { ApiRoute } from '../gateway/api-route';
+import { RestApiPresetProps, RouteOptions } from '../gateway/options';
 import { RestApiPreset } from '../gateway/rest-api-preset';
+import { RouteIntegration } from '../integrations/route-integration';
 
 /**
  * Props of `RegionalApi`.
@@ -19,22 +25,81 @@ export interface RegionalApiProps extends RestApiPresetProps {
    * @default false
    */
   readonly longIntegrationTimeouts?: boolean;
+
+  /**
+   * A CloudFront distribution the preset owns in front of the API's stage: HTTPS only, access logs,
+   * security response headers, and a secret origin header without which the API's web ACL blocks a
+   * request, so clients cannot go around the distribution. The API's URL (`url` and the stage's URL
+   * output) is then the distribution's. Routes cannot use IAM authorization behind it.
+   * @default - no distribution: clients call the API's regional endpoint
+   */
+  readonly cloudFront?: CloudFrontOptions;
 }
 
 /**
- * A public, regional REST API: clients reach it in its Region directly (or through your own
- * CloudFront distribution or custom domain).
+ * A public, regional REST API: clients reach it in its Region directly, or through a CloudFront
+ * distribution the preset creates (`cloudFront`).
  *
  * Secure by default: IAM authorization, a regional web ACL on every stage, JSON access logs,
  * execution logs at ERROR, X-Ray tracing, stage-wide throttling and retained deployments.
  */
 export class RegionalApi extends RestApiPreset {
+  /** The CloudFront distribution in front of the API, when `cloudFront` is given. */
+  public readonly distribution?: cloudfront.Distribution;
+
+  /** The bucket the distribution's access logs go to, when `cloudFront` is given. */
+  public readonly distributionLogBucket?: s3.IBucket;
+
+  /**
+   * The secret the distribution sends in the `X-Origin-Verify` header and the web ACL requires, when
+   * `cloudFront` is given.
+   */
+  public readonly originVerifySecret?: secretsmanager.ISecret;
+
+  private readonly cloudFrontFront?: ApiCloudFront;
+
   constructor(scope: Construct, id: string, props?: RegionalApiProps) {
-    super(scope, id, props ?? {}, {
+    const regionalProps = props ?? {};
+    const cloudFrontOptions = regionalProps.cloudFront;
+    let front: ApiCloudFront | undefined;
+    super(scope, id, regionalProps, {
       endpointType: apigw.EndpointType.REGIONAL,
-      ipAddressType: props?.ipAddressType ?? apigw.IpAddressType.IPV4,
+      ipAddressType: regionalProps.ipAddressType ?? apigw.IpAddressType.IPV4,
       wafByDefault: true,
-      longIntegrationTimeouts: props?.longIntegrationTimeouts,
+      longIntegrationTimeouts: regionalProps.longIntegrationTimeouts,
+      prepare: cloudFrontOptions
+        ? (preset) => {
+            front = ApiCloudFront.prepare(preset, cloudFrontOptions, regionalProps);
+            return front.additions();
+          }
+        : undefined,
     });
+    if (front) {
+      front.build({ restApi: this.restApi, stage: this.stages[0], webAcl: this.webAcl! });
+      this.cloudFrontFront = front;
+      this.distribution = front.distribution;
+      this.distributionLogBucket = front.logBucket;
+      this.originVerifySecret = front.secret;
+    }
+  }
+
+  /**
+   * Adds a route: an HTTP method on a path, sent to an integration.
+   *
+   * @param method GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or ANY
+   * @param path the resource path, e.g. `/orders/{id}` or `/files/{proxy+}`
+   * @param integration where requests go
+   * @param options authorization, caching, throttling, timeout, validation and documentation of this route
+   * @returns the route, whose operation in the API definition can be overridden
+   */
+  public override addRoute(
+    method: string,
+    path: string,
+    integration: RouteIntegration,
+    options: RouteOptions = {},
+  ): ApiRoute {
+    // Checked first: a route that cannot work behind the distribution leaves no trace.
+    this.cloudFrontFront?.checkRoute(method, path, options);
+    return super.addRoute(method, path, integration, options);
   }
 }
