@@ -20,6 +20,8 @@ export {
   MockRouteIntegrationOptions,
   RouteIntegration,
 } from './integrations/route-integration';
+export { RequestValue } from './integrations/request-value';
+export { SqsRouteIntegrationOptions } from './integrations/sqs';
 export * from './presets/edge-api';
 export * from './presets/private-api';
 export * from './presets/regional-api';

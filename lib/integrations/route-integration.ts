@@ -1,10 +1,12 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { IntegrationResponseCors } from '../features/cors';
 import { PresetValidationError } from '../private/errors';
 import { OpenApiObject, responseHeaders } from '../private/openapi';
 import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from './lambda';
+import { renderSqsIntegration, SqsRouteIntegrationOptions } from './sqs';
 
 /**
  * Options for `RouteIntegration.lambdaFunction()`.
@@ -195,6 +197,20 @@ export class RouteIntegration {
     });
   }
 
+  /**
+   * Send the request body to an SQS queue as a message (SendMessage), with no function in between. The
+   * client receives `{"messageId": "…"}`. API Gateway assumes a role that may send to this queue only (and
+   * use its KMS key). A FIFO queue needs `messageGroupId`.
+   *
+   * @param queue the queue
+   * @param options message group, deduplication, attributes and content types
+   */
+  public static sqs(queue: sqs.IQueue, options: SqsRouteIntegrationOptions = {}): RouteIntegration {
+    return new RouteIntegration(false, (ctx) =>
+      withCommonSettings(ctx, renderSqsIntegration(queue, options, ctx)),
+    );
+  }
+
   /** @internal */
   public readonly _render: (ctx: IntegrationContext) => IntegrationRendering;
 
@@ -205,6 +221,14 @@ export class RouteIntegration {
     this._streaming = streaming;
     this._render = render;
   }
+}
+
+/** An AWS integration's rendering with the route's timeout and cache key. */
+function withCommonSettings(ctx: IntegrationContext, rendering: IntegrationRendering): IntegrationRendering {
+  return {
+    ...rendering,
+    integration: { ...rendering.integration, ...commonIntegrationSettings(ctx, false) },
+  };
 }
 
 /** What every integration takes from the route: its timeout, its cache key, and whether it streams. */
