@@ -22,6 +22,7 @@ export {
 } from './integrations/route-integration';
 export { RequestValue } from './integrations/request-value';
 export { SqsRouteIntegrationOptions } from './integrations/sqs';
+export { StepFunctionsRouteIntegrationOptions } from './integrations/step-functions';
 export * from './presets/edge-api';
 export * from './presets/private-api';
 export * from './presets/regional-api';

@@ -1,12 +1,14 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { IntegrationResponseCors } from '../features/cors';
 import { PresetValidationError } from '../private/errors';
 import { OpenApiObject, responseHeaders } from '../private/openapi';
 import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from './lambda';
 import { renderSqsIntegration, SqsRouteIntegrationOptions } from './sqs';
+import { renderStepFunctionsIntegration, StepFunctionsRouteIntegrationOptions } from './step-functions';
 
 /**
  * Options for `RouteIntegration.lambdaFunction()`.
@@ -208,6 +210,24 @@ export class RouteIntegration {
   public static sqs(queue: sqs.IQueue, options: SqsRouteIntegrationOptions = {}): RouteIntegration {
     return new RouteIntegration(false, (ctx) =>
       withCommonSettings(ctx, renderSqsIntegration(queue, options, ctx)),
+    );
+  }
+
+  /**
+   * Start an execution of a Step Functions state machine, with the request (body, path, query string,
+   * and optionally headers and the caller) as its input. A STANDARD execution is started and answered
+   * at once, 202 with its ARN; an EXPRESS execution is run and answered with its output. API Gateway
+   * assumes a role that may start executions of this state machine only.
+   *
+   * @param stateMachine the state machine
+   * @param options the input, the execution name, and the status codes of an EXPRESS machine's errors
+   */
+  public static stepFunctions(
+    stateMachine: sfn.IStateMachine,
+    options: StepFunctionsRouteIntegrationOptions = {},
+  ): RouteIntegration {
+    return new RouteIntegration(false, (ctx) =>
+      withCommonSettings(ctx, renderStepFunctionsIntegration(stateMachine, options, ctx)),
     );
   }
 
