@@ -20,6 +20,11 @@ export {
   MockRouteIntegrationOptions,
   RouteIntegration,
 } from './integrations/route-integration';
+export {
+  AwsServiceErrorResponse,
+  AwsServicePermission,
+  AwsServiceRouteIntegrationOptions,
+} from './integrations/aws-service';
 export { RequestValue } from './integrations/request-value';
 export { SqsRouteIntegrationOptions } from './integrations/sqs';
 export { StepFunctionsRouteIntegrationOptions } from './integrations/step-functions';

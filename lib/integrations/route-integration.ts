@@ -6,6 +6,7 @@ import { IConstruct } from 'constructs';
 import { IntegrationResponseCors } from '../features/cors';
 import { PresetValidationError } from '../private/errors';
 import { OpenApiObject, responseHeaders } from '../private/openapi';
+import { AwsServiceRouteIntegrationOptions, renderAwsServiceIntegration } from './aws-service';
 import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from './lambda';
 import { renderSqsIntegration, SqsRouteIntegrationOptions } from './sqs';
 import { renderStepFunctionsIntegration, StepFunctionsRouteIntegrationOptions } from './step-functions';
@@ -228,6 +229,19 @@ export class RouteIntegration {
   ): RouteIntegration {
     return new RouteIntegration(false, (ctx) =>
       withCommonSettings(ctx, renderStepFunctionsIntegration(stateMachine, options, ctx)),
+    );
+  }
+
+  /**
+   * Call any AWS service's API action with a request mapping template, e.g. EventBridge `PutEvents` or
+   * DynamoDB `PutItem`. API Gateway assumes a role allowed exactly the actions and resources of `allow`.
+   * Service errors reach the client as JSON without the service's message.
+   *
+   * @param options the service, the action, what the role may do, and the mapping
+   */
+  public static awsService(options: AwsServiceRouteIntegrationOptions): RouteIntegration {
+    return new RouteIntegration(false, (ctx) =>
+      withCommonSettings(ctx, renderAwsServiceIntegration(options, ctx)),
     );
   }
 
