@@ -8,6 +8,8 @@ import { IConstruct } from 'constructs';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
+import { SqsIngestionApiStack } from '../examples/sqs-ingestion-api';
+import { StepFunctionsCheckoutApiStack } from '../examples/step-functions-checkout-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
@@ -72,6 +74,8 @@ const stacks = [
   new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi'),
   new PrivateVpcApiStack(app, 'PrivateVpcApi'),
   new StreamingRegionalApiStack(app, 'StreamingRegionalApi'),
+  new SqsIngestionApiStack(app, 'SqsIngestionApi'),
+  new StepFunctionsCheckoutApiStack(app, 'StepFunctionsCheckoutApi'),
 ];
 
 beforeAll(() => {

@@ -7,6 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { EdgeApi, RegionalApi, RequestValue, RouteIntegration, SqsRouteIntegrationOptions } from '../../lib';
 import { definitionOf, integrationOf, Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
+import { SqsIngestionApiStack } from '../../examples/sqs-ingestion-api';
 import { openApiErrors } from '../support/openapi';
 import { MappingRequest, renderMappingTemplate, renderResponseTemplate } from '../support/vtl';
 
@@ -654,6 +655,50 @@ describe('RouteIntegration.sqs', () => {
       expect(() => api.addRoute('POST', '/m', RouteIntegration.sqs(queue))).toThrow();
       api.addRoute('GET', '/ping', RouteIntegration.mock());
       expect(integrationRoles(Template.fromStack(s))).toEqual({});
+    });
+  });
+});
+
+describe('the SqsIngestionApi example', () => {
+  const example = new SqsIngestionApiStack(new App({ builtinCloudFormationValidation: false }), 'Example');
+  const t = Template.fromStack(example);
+
+  test('its definition is a valid OpenAPI document', async () => {
+    expect(await openApiErrors(definitionOf(t))).toEqual([]);
+  });
+
+  test('one role per queue: send to it, and have SQS use the queues’ key', () => {
+    const roles = Object.values(integrationRoles(t));
+    expect(roles).toHaveLength(2);
+    for (const role of roles) {
+      const statements = role.Properties.Policies[0].PolicyDocument.Statement as Json[];
+      expect(statements.map((st) => st.Action)).toEqual([
+        'sqs:SendMessage',
+        ['kms:GenerateDataKey', 'kms:Decrypt'],
+      ]);
+      expect(statements[1].Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^QueueKey/), 'Arn'] });
+    }
+  });
+
+  test('orders: grouped by customer, deduplicated by the required Idempotency-Key header', () => {
+    const integration = integrationOf(t, 'POST', '/customers/{customerId}/orders');
+    expect(operationOf(t, 'POST', '/customers/{customerId}/orders').parameters).toContainEqual({
+      name: 'Idempotency-Key',
+      in: 'header',
+      required: true,
+      schema: { type: 'string' },
+    });
+    expect(
+      sendMessageRequest(integration, {
+        body: '{"sku":"A-1"}',
+        path: { customerId: 'c-1' },
+        header: { 'Idempotency-Key': 'k-1' },
+      }),
+    ).toEqual({
+      Action: 'SendMessage',
+      MessageBody: '{"sku":"A-1"}',
+      MessageGroupId: 'c-1',
+      MessageDeduplicationId: 'k-1',
     });
   });
 });

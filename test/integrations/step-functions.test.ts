@@ -5,6 +5,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { EdgeApi, RequestValue, RouteIntegration, StepFunctionsRouteIntegrationOptions } from '../../lib';
 import { definitionOf, integrationOf, Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
+import { StepFunctionsCheckoutApiStack } from '../../examples/step-functions-checkout-api';
 import { openApiErrors } from '../support/openapi';
 import { joinedText } from '../support/tokens';
 import { MappingRequest, renderMappingTemplate, renderResponseTemplate } from '../support/vtl';
@@ -459,6 +460,47 @@ describe('RouteIntegration.stepFunctions', () => {
         '"X Trace"',
         'A header, query string or path variable name is 1-128 letters, digits and . _ -.',
       );
+    });
+  });
+});
+
+describe('the StepFunctionsCheckoutApi example', () => {
+  const example = new StepFunctionsCheckoutApiStack(
+    new App({ builtinCloudFormationValidation: false }),
+    'Example',
+  );
+  const t = Template.fromStack(example);
+
+  test('its definition is a valid OpenAPI document', async () => {
+    expect(await openApiErrors(definitionOf(t))).toEqual([]);
+  });
+
+  test('checkout runs the EXPRESS workflow; fulfilment starts the STANDARD one; each role one action', () => {
+    const actions = Object.values(integrationRoles(t)).map((role) =>
+      role.Properties.Policies[0].PolicyDocument.Statement.map((st: Json) => st.Action),
+    );
+    expect(actions.sort()).toEqual([['states:StartExecution'], ['states:StartSyncExecution']]);
+    const checkout = integrationOf(t, 'POST', '/checkout');
+    const declined = renderResponseTemplate(
+      checkout.responses.default.responseTemplates['application/json'],
+      JSON.stringify({
+        status: 'FAILED',
+        error: 'PaymentDeclined',
+        cause: 'The total is over the card limit',
+      }),
+    );
+    expect(declined.statusOverride).toBe(402);
+    expect(declined.body).not.toContain('card limit');
+  });
+
+  test('the checkout state machine gets the cart and the caller', () => {
+    const request = startRequest(integrationOf(t, 'POST', '/checkout'), {
+      body: '{"items":["A-1"],"total":12}',
+      context: { identity: { userArn: 'arn:aws:iam::111122223333:user/shopper' } },
+    });
+    expect(request.input).toMatchObject({
+      body: { items: ['A-1'], total: 12 },
+      caller: { userArn: 'arn:aws:iam::111122223333:user/shopper' },
     });
   });
 });
