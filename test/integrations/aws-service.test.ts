@@ -4,7 +4,10 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsServiceRouteIntegrationOptions, EdgeApi, RouteIntegration } from '../../lib';
+import { acknowledgementsUnder } from '../support/acknowledgements';
 import { definitionOf, integrationOf, Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
 import { openApiErrors } from '../support/openapi';
@@ -478,4 +481,22 @@ describe('RouteIntegration.awsService', () => {
       },
     );
   });
+});
+
+test('the service integrations add no cdk-nag acknowledgement: their roles need none', () => {
+  const acknowledged = (withIntegrations: boolean) => {
+    const s = stack();
+    const api = new EdgeApi(s, 'Api');
+    api.addRoute('GET', '/ping', RouteIntegration.mock());
+    if (withIntegrations) {
+      api.addRoute('POST', '/events', RouteIntegration.awsService(putEvents(s)));
+      api.addRoute('POST', '/queue', RouteIntegration.sqs(new sqs.Queue(s, 'Queue')));
+      const stateMachine = new sfn.StateMachine(s, 'Machine', {
+        definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(s, 'Pass')),
+      });
+      api.addRoute('POST', '/start', RouteIntegration.stepFunctions(stateMachine));
+    }
+    return Object.keys(acknowledgementsUnder(api)).sort();
+  };
+  expect(acknowledged(true)).toEqual(acknowledged(false));
 });
