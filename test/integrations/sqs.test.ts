@@ -648,6 +648,19 @@ describe('RouteIntegration.sqs', () => {
       );
     });
 
+    test('the route’s timeout passes what the endpoint allows (the engine’s check, as for every route)', () => {
+      const s = stack();
+      expectInvalid(
+        () =>
+          new EdgeApi(s, 'Api').addRoute('POST', '/m', RouteIntegration.sqs(new sqs.Queue(s, 'Queue')), {
+            timeout: Duration.seconds(30),
+          }),
+        'timeout of POST /m',
+        '"30 seconds"',
+        'An edge-optimized API allows integration timeouts of whole milliseconds from 50 ms to 29 seconds',
+      );
+    });
+
     test('a failed route leaves no role behind', () => {
       const s = stack();
       const api = new EdgeApi(s, 'Api');
