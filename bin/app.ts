@@ -6,6 +6,8 @@ import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateDomainApiStack } from '../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
 import { RegionalCloudFrontApiStack } from '../examples/regional-cloudfront-api';
+import { SqsIngestionApiStack } from '../examples/sqs-ingestion-api';
+import { StepFunctionsCheckoutApiStack } from '../examples/step-functions-checkout-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
 import { VersionedEdgeApiStack } from '../examples/versioned-edge-api';
@@ -22,6 +24,8 @@ new StreamingRegionalApiStack(app, 'StreamingRegionalApi');
 new VersionedEdgeApiStack(app, 'VersionedEdgeApi');
 new PrivateDomainApiStack(app, 'PrivateDomainApi');
 new RegionalCloudFrontApiStack(app, 'RegionalCloudFrontApi');
+new SqsIngestionApiStack(app, 'SqsIngestionApi');
+new StepFunctionsCheckoutApiStack(app, 'StepFunctionsCheckoutApi');
 
 // A finding with error severity fails `cdk synth`; acknowledged findings are listed in the report.
 Validations.of(app).addPlugins(

@@ -22,6 +22,14 @@ export {
   MockRouteIntegrationOptions,
   RouteIntegration,
 } from './integrations/route-integration';
+export {
+  AwsServiceErrorResponse,
+  AwsServicePermission,
+  AwsServiceRouteIntegrationOptions,
+} from './integrations/aws-service';
+export { RequestValue } from './integrations/request-value';
+export { SqsRouteIntegrationOptions } from './integrations/sqs';
+export { StepFunctionsRouteIntegrationOptions } from './integrations/step-functions';
 export * from './presets/edge-api';
 export * from './presets/private-api';
 export * from './presets/regional-api';

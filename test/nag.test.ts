@@ -10,6 +10,8 @@ import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateDomainApiStack } from '../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
 import { RegionalCloudFrontApiStack } from '../examples/regional-cloudfront-api';
+import { SqsIngestionApiStack } from '../examples/sqs-ingestion-api';
+import { StepFunctionsCheckoutApiStack } from '../examples/step-functions-checkout-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
@@ -78,6 +80,8 @@ const stacks = [
   new VersionedEdgeApiStack(app, 'VersionedEdgeApi'),
   new PrivateDomainApiStack(app, 'PrivateDomainApi'),
   new RegionalCloudFrontApiStack(app, 'RegionalCloudFrontApi'),
+  new SqsIngestionApiStack(app, 'SqsIngestionApi'),
+  new StepFunctionsCheckoutApiStack(app, 'StepFunctionsCheckoutApi'),
 ];
 
 beforeAll(() => {

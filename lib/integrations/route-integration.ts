@@ -1,10 +1,15 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { IntegrationResponseCors } from '../features/cors';
 import { PresetValidationError } from '../private/errors';
 import { OpenApiObject, responseHeaders } from '../private/openapi';
+import { AwsServiceRouteIntegrationOptions, renderAwsServiceIntegration } from './aws-service';
 import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from './lambda';
+import { renderSqsIntegration, SqsRouteIntegrationOptions } from './sqs';
+import { renderStepFunctionsIntegration, StepFunctionsRouteIntegrationOptions } from './step-functions';
 
 /**
  * Options for `RouteIntegration.lambdaFunction()`.
@@ -195,6 +200,51 @@ export class RouteIntegration {
     });
   }
 
+  /**
+   * Send the request body to an SQS queue as a message (SendMessage), with no function in between. The
+   * client receives `{"messageId": "…"}`. API Gateway assumes a role that may send to this queue only (and
+   * use its KMS key). A FIFO queue needs `messageGroupId`.
+   *
+   * @param queue the queue
+   * @param options message group, deduplication, attributes and content types
+   */
+  public static sqs(queue: sqs.IQueue, options: SqsRouteIntegrationOptions = {}): RouteIntegration {
+    return new RouteIntegration(false, (ctx) =>
+      withCommonSettings(ctx, renderSqsIntegration(queue, options, ctx)),
+    );
+  }
+
+  /**
+   * Start an execution of a Step Functions state machine, with the request (body, path, query string,
+   * and optionally headers and the caller) as its input. A STANDARD execution is started and answered
+   * at once, 202 with its ARN; an EXPRESS execution is run and answered with its output. API Gateway
+   * assumes a role that may start executions of this state machine only.
+   *
+   * @param stateMachine the state machine
+   * @param options the input, the execution name, and the status codes of an EXPRESS machine's errors
+   */
+  public static stepFunctions(
+    stateMachine: sfn.IStateMachine,
+    options: StepFunctionsRouteIntegrationOptions = {},
+  ): RouteIntegration {
+    return new RouteIntegration(false, (ctx) =>
+      withCommonSettings(ctx, renderStepFunctionsIntegration(stateMachine, options, ctx)),
+    );
+  }
+
+  /**
+   * Call any AWS service's API action with a request mapping template, e.g. EventBridge `PutEvents` or
+   * DynamoDB `PutItem`. API Gateway assumes a role allowed exactly the actions and resources of `allow`.
+   * Service errors reach the client as JSON without the service's message.
+   *
+   * @param options the service, the action, what the role may do, and the mapping
+   */
+  public static awsService(options: AwsServiceRouteIntegrationOptions): RouteIntegration {
+    return new RouteIntegration(false, (ctx) =>
+      withCommonSettings(ctx, renderAwsServiceIntegration(options, ctx)),
+    );
+  }
+
   /** @internal */
   public readonly _render: (ctx: IntegrationContext) => IntegrationRendering;
 
@@ -205,6 +255,14 @@ export class RouteIntegration {
     this._streaming = streaming;
     this._render = render;
   }
+}
+
+/** An AWS integration's rendering with the route's timeout and cache key. */
+function withCommonSettings(ctx: IntegrationContext, rendering: IntegrationRendering): IntegrationRendering {
+  return {
+    ...rendering,
+    integration: { ...rendering.integration, ...commonIntegrationSettings(ctx, false) },
+  };
 }
 
 /** What every integration takes from the route: its timeout, its cache key, and whether it streams. */

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EdgeApi, RouteIntegration } from '../../lib';
 import { integrationOf } from './definition';
-import { escapeJavaScript, renderMappingTemplate } from './vtl';
+import { escapeJavaScript, renderMappingTemplate, renderResponseTemplate, urlEncode } from './vtl';
 
 describe('the mapping-template harness', () => {
   test('gives templates the body, JSONPath selections and parameters, as API Gateway does', () => {
@@ -56,5 +56,45 @@ describe('the mapping-template harness', () => {
       expect(JSON.parse(out)).toEqual({ ok: true });
       expect(context.responseOverride.header['Access-Control-Allow-Origin']).toBe(echoed);
     }
+  });
+
+  test('calls on strings behave as java.lang.String: replaceAll takes a regex, replace replaces all', () => {
+    const render = (template: string, text: string) => renderMappingTemplate(template, { body: text });
+    // The template text "\\'" is the Java string \\' : a regex for a backslash and an apostrophe.
+    expect(render(`$input.body.replaceAll("\\\\'","'")`, "a\\'b\\'c")).toBe("a'b'c");
+    expect(render('$input.body.replace("a","b")', 'aaa')).toBe('bbb');
+    expect(render("$input.body.matches('b')", 'abc')).toBe('false');
+    expect(render("$input.body.matches('a.c')", 'abc')).toBe('true');
+    expect(render('$input.body.length()', 'abc')).toBe('3');
+    expect(render('$input.body.contains("bc")', 'abc')).toBe('true');
+    expect(() => render("$input.body.matches('(?s).*')", 'a')).toThrow(/inline flags/);
+  });
+
+  test("urlEncode is Java's URLEncoder: form encoding with * kept and ! ' ( ) ~ encoded", () => {
+    expect(urlEncode("a b*c!'()~é&=+")).toBe('a+b*c%21%27%28%29%7E%C3%A9%26%3D%2B');
+    expect(new URLSearchParams(`v=${urlEncode("a b*c!'()~é&=+")}`).get('v')).toBe("a b*c!'()~é&=+");
+  });
+
+  test('a map has only its own keys, even after velocityjs calls a method on it', () => {
+    const out = renderMappingTemplate(
+      '$input.params().path.get("id")#foreach($k in $input.params().path.keySet())[$k]#end',
+      { path: { id: '1' } },
+    );
+    expect(out).toBe('1[id]');
+  });
+
+  test('a response template can override the status and headers', () => {
+    const template =
+      '#set($context.responseOverride.status = 409)#set($context.responseOverride.header.Retry-After = "5"){"id":"$context.requestId"}';
+    expect(renderResponseTemplate(template, '{}')).toEqual({
+      body: '{"id":"request-1"}',
+      statusOverride: 409,
+      headerOverrides: { 'Retry-After': '5' },
+    });
+  });
+
+  test('a directive followed by letters is not the directive, so templates write #{end} and #{else}', () => {
+    expect(renderMappingTemplate('#if(true)a#{end}b')).toBe('ab');
+    expect(renderMappingTemplate('#if(false)a#{else}b#{end}c')).toBe('bc');
   });
 });

@@ -21,28 +21,32 @@ export interface MappingRequest {
   readonly stageVariables?: Record<string, string>;
 }
 
+/** The keys of each map, kept apart from its properties: velocityjs adds an `eval` property to objects it calls. */
+const MAP_KEYS = new WeakMap<object, string[]>();
+
 /** A Java-like map, as templates use them: `get`, `keySet`, `containsKey`, `size`, and plain keys. */
 class VelocityMap {
   [key: string]: unknown;
 
   constructor(entries: Record<string, unknown>) {
     Object.assign(this, entries);
+    MAP_KEYS.set(this, Object.keys(entries));
   }
 
   public get(key: string): unknown {
-    return Object.prototype.hasOwnProperty.call(this, key) ? this[key] : '';
+    return this.containsKey(key) ? this[key] : '';
   }
 
   public keySet(): string[] {
-    return Object.keys(this);
+    return [...MAP_KEYS.get(this)!];
   }
 
   public containsKey(key: string): boolean {
-    return Object.prototype.hasOwnProperty.call(this, key);
+    return MAP_KEYS.get(this)!.includes(key);
   }
 
   public size(): number {
-    return Object.keys(this).length;
+    return MAP_KEYS.get(this)!.length;
   }
 
   public isEmpty(): boolean {
@@ -92,6 +96,57 @@ function select(body: string | undefined, path: string): { found: boolean; value
   return results.length === 0 ? { found: false } : { found: true, value: results[0] };
 }
 
+/** `java.net.URLEncoder.encode(text, "UTF-8")`, which `$util.urlEncode` is: form encoding, `*` kept. */
+export function urlEncode(text: unknown): string {
+  return encodeURIComponent(String(text ?? ''))
+    .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/**
+ * A Java regular expression as a JavaScript one. Templates use the subset both languages read alike
+ * (classes, groups, alternation, `^`, `$`); inline flags such as `(?s)` are refused rather than misread.
+ */
+function javaRegex(pattern: string, flags = ''): RegExp {
+  if (/\(\?[a-z]/i.test(pattern)) {
+    throw new Error(`the harness does not translate inline flags: ${pattern}`);
+  }
+  return new RegExp(pattern, flags);
+}
+
+/** A Java `replaceAll` replacement: `$n` is a group, a backslash quotes the next character. */
+function javaReplacement(replacement: string): (match: string, ...groups: unknown[]) => string {
+  return (match, ...groups) =>
+    replacement.replace(/\\(.)|\$(\d)/g, (_, quoted: string | undefined, group: string | undefined) =>
+      quoted !== undefined ? quoted : String(group === '0' ? match : (groups[Number(group) - 1] ?? '')),
+    );
+}
+
+/**
+ * What a template may call on a string, as `java.lang.String` behaves, where JavaScript's methods of the
+ * same name differ or are missing: `replaceAll` takes a regular expression, `replace` replaces every
+ * occurrence, `matches` must match the whole string, `length()` is a method.
+ */
+const JAVA_STRING_METHODS: Record<string, (text: string, ...args: unknown[]) => unknown> = {
+  contains: (text, part) => text.includes(String(part)),
+  equals: (text, other) => text === other,
+  isEmpty: (text) => text.length === 0,
+  length: (text) => text.length,
+  matches: (text, pattern) => javaRegex(`^(?:${String(pattern)})$`).test(text),
+  replace: (text, target, replacement) => text.split(String(target)).join(String(replacement)),
+  replaceAll: (text, pattern, replacement) =>
+    text.replace(javaRegex(String(pattern), 'g'), javaReplacement(String(replacement))),
+  toString: (text: string) => text,
+};
+
+const JAVA_STRING_HANDLERS = Object.entries(JAVA_STRING_METHODS).map(([name, method]) => ({
+  uid: `java.lang.String.${name}`,
+  match: ({ property, context }: { property: string; context: unknown }) =>
+    property === name && typeof context === 'string',
+  resolve: ({ context, params }: { context: unknown; params: unknown[] }) =>
+    method(context as string, ...params),
+}));
+
 /** Renders `template` for a request, as API Gateway would. */
 export function renderMappingTemplate(template: string, request: MappingRequest = {}): string {
   const path = new VelocityMap(request.path ?? {});
@@ -119,15 +174,52 @@ export function renderMappingTemplate(template: string, request: MappingRequest 
   const util = {
     escapeJavaScript,
     parseJson: (text: string): unknown => JSON.parse(text),
-    urlEncode: (text: string): string => encodeURIComponent(text).replace(/%20/g, '+'),
+    urlEncode,
     urlDecode: (text: string): string => decodeURIComponent(text.replace(/\+/g, ' ')),
     base64Encode: (text: string): string => Buffer.from(text, 'utf8').toString('base64'),
     base64Decode: (text: string): string => Buffer.from(text, 'base64').toString('utf8'),
   };
-  return render(template, {
-    input,
-    util,
-    context: request.context ?? {},
-    stageVariables: new VelocityMap(request.stageVariables ?? {}),
+  return render(
+    template,
+    {
+      input,
+      util,
+      context: request.context ?? {},
+      stageVariables: new VelocityMap(request.stageVariables ?? {}),
+    },
+    undefined,
+    { customMethodHandlers: JAVA_STRING_HANDLERS },
+  );
+}
+
+/** What an integration response's mapping template makes of a backend's response. */
+export interface MappedResponse {
+  /** The response body the client receives. */
+  readonly body: string;
+  /** The status code the template set with `$context.responseOverride.status`, if it did. */
+  readonly statusOverride?: number;
+  /** Headers the template set with `$context.responseOverride.header`. */
+  readonly headerOverrides: Record<string, string>;
+}
+
+/**
+ * Renders an integration response's template for the backend's response `body`, with
+ * `$context.responseOverride` to write to, as API Gateway gives one to response templates.
+ */
+export function renderResponseTemplate(
+  template: string,
+  body: string,
+  request: Omit<MappingRequest, 'body'> = {},
+): MappedResponse {
+  const responseOverride: { status?: number; header: Record<string, string> } = { header: {} };
+  const rendered = renderMappingTemplate(template, {
+    ...request,
+    body,
+    context: { requestId: 'request-1', ...request.context, responseOverride },
   });
+  return {
+    body: rendered,
+    ...(responseOverride.status !== undefined ? { statusOverride: Number(responseOverride.status) } : {}),
+    headerOverrides: responseOverride.header,
+  };
 }

@@ -1,0 +1,188 @@
+import { IConstruct } from 'constructs';
+import { IntegrationResponseCors } from '../features/cors';
+import { PresetValidationError } from '../private/errors';
+import { checkMediaTypes } from '../private/limits';
+import { OpenApiObject, responseHeaders } from '../private/openapi';
+
+/*
+ * Responses of AWS service integrations. API Gateway chooses an integration response by matching its
+ * selection pattern against the status code the service answered with; its mapping template then writes
+ * what the client receives, and may change the status with `$context.responseOverride.status`.
+ *
+ * Errors reach the client as JSON in the shape of the API's own gateway responses,
+ * `{"message", "type", "requestId"}`: never the service's error text, which names accounts, ARNs and
+ * internal settings. Which service error it was is read from the error code in the service's body, in
+ * JSON or XML alike (`"Code":"Throttling"`, `#ThrottlingException"`, `<Code>Throttling</Code>`).
+ */
+
+/** A class of service errors and what the client receives for them. */
+export interface ServiceErrorRule {
+  /** Error codes, as the service names them, e.g. `ThrottlingException`. */
+  readonly codes: string[];
+  readonly statusCode: number;
+  /** The `type` of the error body. */
+  readonly type: string;
+  /** The `message` of the error body; JSON-safe text without `$` or `#`. */
+  readonly message: string;
+}
+
+/** Error codes AWS services answer with when they throttle the caller: the client may try again. */
+export const THROTTLING_CODES = [
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'KmsThrottled',
+  'KMS.ThrottlingException',
+];
+
+/** Throttled by the service: worth trying again later. */
+export const THROTTLED: ServiceErrorRule = {
+  codes: THROTTLING_CODES,
+  statusCode: 503,
+  type: 'INTEGRATION_THROTTLED',
+  message: 'The backend is busy; try again later.',
+};
+
+/** What the client receives for a service error no rule names: the integration is misconfigured. */
+const UNMAPPED_CLIENT_ERROR = {
+  statusCode: 500,
+  type: 'INTEGRATION_ERROR',
+  message: 'The request could not be completed.',
+};
+
+/** A 5XX from the service: its own failure, worth trying again. */
+const SERVICE_FAILURE = {
+  statusCode: 503,
+  type: 'INTEGRATION_UNAVAILABLE',
+  message: 'The backend is unavailable; try again later.',
+};
+
+const DESCRIPTIONS: Record<string, string> = {
+  '400': 'The backend refused the request as given',
+  '409': 'The request conflicts with one already made',
+  '500': 'The integration failed; the request id identifies it in the logs',
+  '502': 'The backend answered with something unexpected',
+  '503': 'The backend is busy or unavailable; try again later',
+  '504': 'The backend did not finish in time',
+};
+
+/** The body of an error response: the API's gateway-response shape. */
+export function errorBody(type: string, message: string): string {
+  return `{"message":${JSON.stringify(message)},"type":${JSON.stringify(type)},"requestId":"$context.requestId"}`;
+}
+
+/** Template lines that set the response's status code. */
+export function overrideStatus(statusCode: number): string {
+  return `#set($context.responseOverride.status = ${statusCode})`;
+}
+
+/**
+ * A template condition that holds when the backend's body names one of `codes` as a whole word (so
+ * `ValidationException` does not match `InvalidationException`), in a JSON or an XML body.
+ */
+export function bodyNamesErrorCode(codes: string[]): string {
+  const alternatives = codes.map((code) => code.replace(/\./g, '\\.')).join('|');
+  // A Java regular expression, in a single-quoted template string: no interpolation, no escapes.
+  return `$input.body.matches('[\\s\\S]*(^|[^A-Za-z0-9])(${alternatives})([^A-Za-z0-9]|$)[\\s\\S]*')`;
+}
+
+/** What an AWS integration answers: on success, and for the service's errors. */
+export interface AwsResponseMapping {
+  /** The status code of a successful response. */
+  readonly successStatusCode: number;
+  readonly successDescription: string;
+  /** The template that writes a successful response; it may override the status to one of `otherStatusCodes`. */
+  readonly successTemplate: string;
+  /** Rules for the service's 4XX errors, tried in order; an error none names is a 500. */
+  readonly errorRules: ServiceErrorRule[];
+  /** Status codes the templates may set besides those above, with their descriptions. */
+  readonly otherStatusCodes?: Record<string, string>;
+}
+
+/** The integration responses (by selection pattern) and the operation's responses of an AWS integration. */
+export interface RenderedAwsResponses {
+  readonly integrationResponses: OpenApiObject;
+  readonly methodResponses: Record<string, OpenApiObject>;
+}
+
+/**
+ * Renders an AWS integration's responses: the success template for 2XX answers, the error rules for
+ * 4XX answers, and a retryable 503 for 5XX answers. With `cors`, every response carries the API's CORS
+ * headers.
+ */
+export function renderAwsResponses(
+  mapping: AwsResponseMapping,
+  cors: IntegrationResponseCors | undefined,
+): RenderedAwsResponses {
+  const prefix = cors?.templatePrefix ?? '';
+  const response = (statusCode: number, template: string): OpenApiObject => ({
+    statusCode: `${statusCode}`,
+    ...(cors ? { responseParameters: cors.responseParameters } : {}),
+    responseTemplates: { 'application/json': `${prefix}${template}` },
+  });
+
+  const clientErrors =
+    mapping.errorRules
+      .map(
+        (rule, index) =>
+          `#${index === 0 ? 'if' : 'elseif'}(${bodyNamesErrorCode(rule.codes)})` +
+          `${overrideStatus(rule.statusCode)}${errorBody(rule.type, rule.message)}`,
+      )
+      .join('') +
+    (mapping.errorRules.length > 0 ? '#{else}' : '') +
+    errorBody(UNMAPPED_CLIENT_ERROR.type, UNMAPPED_CLIENT_ERROR.message) +
+    (mapping.errorRules.length > 0 ? '#{end}' : '');
+
+  const integrationResponses: OpenApiObject = {
+    default: response(mapping.successStatusCode, mapping.successTemplate),
+    '4\\d{2}': response(UNMAPPED_CLIENT_ERROR.statusCode, clientErrors),
+    '5\\d{2}': response(SERVICE_FAILURE.statusCode, errorBody(SERVICE_FAILURE.type, SERVICE_FAILURE.message)),
+  };
+
+  const statuses: Record<string, string> = {
+    [`${mapping.successStatusCode}`]: mapping.successDescription,
+    ...Object.fromEntries(
+      mapping.errorRules.map((rule) => [
+        `${rule.statusCode}`,
+        DESCRIPTIONS[`${rule.statusCode}`] ?? 'The backend refused the request',
+      ]),
+    ),
+    '500': DESCRIPTIONS['500'],
+    '503': DESCRIPTIONS['503'],
+    ...mapping.otherStatusCodes,
+  };
+  const headers = cors ? { headers: responseHeaders(cors.methodResponseParameters) } : {};
+  const methodResponses = Object.fromEntries(
+    Object.entries(statuses)
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([statusCode, description]) => [statusCode, { description, ...headers }]),
+  );
+  return { integrationResponses, methodResponses };
+}
+
+/** A description of a status code the templates may set. */
+export function statusDescription(statusCode: number): string {
+  return DESCRIPTIONS[`${statusCode}`] ?? 'The backend refused the request';
+}
+
+/**
+ * The request content types an AWS integration has a request template for. With passthrough `never`, a
+ * request of any other type is refused with 415, so none reaches the service unmapped.
+ */
+export function checkContentTypes(scope: IConstruct, contentTypes: string[] | undefined): string[] {
+  const types = checkMediaTypes(scope, 'integration.contentTypes', contentTypes ?? ['application/json']);
+  if (types.length === 0 || types.some((t) => t.includes('*'))) {
+    throw new PresetValidationError(
+      scope,
+      'integration.contentTypes',
+      types,
+      "List at least one content type, each exact ('text/plain', not 'text/*'): API Gateway chooses a request template by the request's exact type.",
+    );
+  }
+  return types;
+}
