@@ -2,6 +2,7 @@ import { Arn, ArnFormat, Duration, Token } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import { IConstruct } from 'constructs';
 import type { StageOptions } from '../gateway/options';
+import { defaultCloudFront } from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 import { ApiAuthorization, AuthorizationKind } from './auth';
 import type { CloudFrontOptions } from './cloudfront';
@@ -19,8 +20,6 @@ export interface CloudFrontContext {
   readonly cors?: CorsOptions;
 }
 
-/** What CloudFront waits for an origin's response unless told otherwise (the CloudFront default). */
-export const DEFAULT_ORIGIN_READ_TIMEOUT = Duration.seconds(30);
 /** The integration timeout of a route that sets none. */
 const DEFAULT_ROUTE_TIMEOUT = Duration.seconds(29);
 /** CloudFront's longest TTL in a cache policy that the library accepts: one year. */
@@ -96,7 +95,7 @@ export function checkRouteBehindCloudFront(
 ): void {
   checkNotIam(scope, `authorization of ${route.route}`, route.authorization, '');
   const timeout = route.timeout ?? DEFAULT_ROUTE_TIMEOUT;
-  const readTimeout = options.originReadTimeout ?? DEFAULT_ORIGIN_READ_TIMEOUT;
+  const readTimeout = options.originReadTimeout ?? defaultCloudFront().originReadTimeout;
   if (!timeout.isUnresolved() && !readTimeout.isUnresolved()) {
     if (timeout.toMilliseconds() > readTimeout.toMilliseconds()) {
       throw new PresetValidationError(

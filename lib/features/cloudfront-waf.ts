@@ -61,35 +61,6 @@ export function viewerTlsRule(): wafv2.CfnWebACL.RuleProperty {
   };
 }
 
-/**
- * Behind CloudFront every request reaches the API (and its web ACL) from a CloudFront address, so a
- * rate limit keyed by the source IP would count every viewer of an edge location together. Keys the
- * web ACL's per-IP rate-based rules by the viewer-IP header instead, which the distribution's function
- * sets on every request. A request without it did not come through the distribution (and the
- * origin-verify rule has already blocked it): it counts as matching.
- */
-export function keyRateLimitsByViewerIp(webAcl: wafv2.CfnWebACL): void {
-  const rules = webAcl.rules as wafv2.CfnWebACL.RuleProperty[];
-  webAcl.rules = rules.map((rule) => {
-    const statement = rule.statement as wafv2.CfnWebACL.StatementProperty;
-    const rate = statement.rateBasedStatement as wafv2.CfnWebACL.RateBasedStatementProperty | undefined;
-    if (rate?.aggregateKeyType !== 'IP') {
-      return rule;
-    }
-    return {
-      ...rule,
-      statement: {
-        ...statement,
-        rateBasedStatement: {
-          ...rate,
-          aggregateKeyType: 'FORWARDED_IP',
-          forwardedIpConfig: { headerName: VIEWER_IP_HEADER, fallbackBehavior: 'MATCH' },
-        },
-      },
-    };
-  });
-}
-
 function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
   return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
 }

@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { PresetAdditions } from '../gateway/preset-shape';
+import { defaultCloudFront } from '../private/defaults';
 import type { RouteOptions } from '../gateway/options';
 import { ApiAuthorization } from './auth';
 import {
@@ -15,15 +16,8 @@ import {
   cacheKeyHeaders,
   checkCloudFrontOptions,
   checkRouteBehindCloudFront,
-  DEFAULT_ORIGIN_READ_TIMEOUT,
 } from './cloudfront-checks';
-import {
-  keyRateLimitsByViewerIp,
-  ORIGIN_VERIFY_HEADER,
-  originVerifyRule,
-  VIEWER_IP_HEADER,
-  viewerTlsRule,
-} from './cloudfront-waf';
+import { ORIGIN_VERIFY_HEADER, originVerifyRule, VIEWER_IP_HEADER, viewerTlsRule } from './cloudfront-waf';
 
 /**
  * A CloudFront cache in front of the API, keyed so that one caller is never served another caller's
@@ -193,13 +187,22 @@ export class ApiCloudFront {
     });
   }
 
-  /** What the preset adds to the API: the web ACL's first rules, and the URL clients use. */
+  /**
+   * What the preset adds to the API: the web ACL's first rules and its per-viewer rate limit, the URL
+   * clients use, the route checks, and the distribution, built once the API exists.
+   */
   public additions(): PresetAdditions {
     const secretValue = this.secret.secretValue.unsafeUnwrap();
     return {
       wafRules: [originVerifyRule(secretValue), ...(this.options.certificate ? [] : [viewerTlsRule()])],
+      // Every request reaches the web ACL from a CloudFront address: its per-IP limit counts viewers.
+      clientIpHeader: VIEWER_IP_HEADER,
       // The stage's execute-api URL is blocked by the web ACL: the API is reached through the distribution.
       stageUrl: () => Lazy.string({ produce: () => this.url() }),
+      stageUrlDescription: (stageName) =>
+        `URL of the CloudFront distribution in front of the ${stageName} stage of ${this.preset.node.path}`,
+      checkRoute: (method, path, options) => this.checkRoute(method, path, options),
+      finish: (api) => this.build({ restApi: api.restApi, stage: api.stages[0], webAcl: api.webAcl! }),
     };
   }
 
@@ -241,17 +244,15 @@ export class ApiCloudFront {
   /**
    * Creates the distribution in front of the stage (preset/Distribution), its log bucket
    * (preset/DistributionLogs) unless one was given, its response headers policy, cache policy and the
-   * viewer-request function that passes on the viewer's IP address, and keys the web ACL's rate limits
-   * by that address.
+   * viewer-request function that passes on the viewer's IP address (which the web ACL's rate limit counts).
    */
   public build(target: CloudFrontTarget): void {
     const scope = this.preset;
     const options = this.options;
     const stack = Stack.of(scope);
-    const logBucket = options.logBucket ?? createLogBucket(scope, options.logRetention ?? Duration.days(365));
+    const logBucket =
+      options.logBucket ?? createLogBucket(scope, options.logRetention ?? defaultCloudFront().logRetention);
 
-    // The web ACL sees CloudFront's address as every request's source: its per-IP limits count viewers.
-    keyRateLimitsByViewerIp(target.webAcl);
     // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
     const viewerIp = new cloudfront.Function(scope, 'ViewerIpFunction', {
       comment: `Passes the viewer's IP address to the API in ${VIEWER_IP_HEADER}, replacing any the viewer sent`,
@@ -265,7 +266,7 @@ export class ApiCloudFront {
         originPath: `/${target.stage.stageName}`,
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-        readTimeout: options.originReadTimeout ?? DEFAULT_ORIGIN_READ_TIMEOUT,
+        readTimeout: options.originReadTimeout ?? defaultCloudFront().originReadTimeout,
         // A dynamic reference: CloudFormation puts the value in at deploy time.
         customHeaders: { [ORIGIN_VERIFY_HEADER]: this.secret.secretValue.unsafeUnwrap() },
       },
@@ -296,7 +297,7 @@ export class ApiCloudFront {
       domainNames: options.domainNames,
       certificate,
       minimumProtocolVersion: certificate
-        ? (options.minimumProtocolVersion ?? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021)
+        ? (options.minimumProtocolVersion ?? defaultCloudFront().minimumProtocolVersion)
         : undefined,
       sslSupportMethod: certificate ? cloudfront.SSLMethod.SNI : undefined,
       enableLogging: true,
@@ -392,7 +393,7 @@ function createResponseHeadersPolicy(scope: Construct): cloudfront.ResponseHeade
       }),
       comment: 'Security headers for API responses',
       securityHeadersBehavior: {
-        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), override: true },
+        strictTransportSecurity: { accessControlMaxAge: defaultCloudFront().hstsMaxAge, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: {

@@ -95,11 +95,15 @@ export const COMMON_RULE_SET_RULES: readonly string[] = [
 /**
  * Creates scope/WebAcl (a wafv2.CfnWebACL) or, when options.enabled === false, adds the warning and
  * returns undefined. `firstRules` are evaluated before the library's rules, in their order.
+ * `clientIpHeader` names the header holding the client's address when every request comes through a
+ * proxy of the preset's (CloudFront): the rate limit then counts that address, and a request without the
+ * header (which did not come through the proxy) counts as matching.
  */
 export function createWebAcl(
   scope: Construct,
   options: WafOptions = {},
   firstRules: wafv2.CfnWebACL.RuleProperty[] = [],
+  clientIpHeader?: string,
 ): wafv2.CfnWebACL | undefined {
   if (options.enabled === false) {
     Annotations.of(scope).addWarningV2(
@@ -129,7 +133,15 @@ export function createWebAcl(
       name: RATE_LIMIT_RULE_NAME,
       priority: 0,
       action: { block: {} },
-      statement: { rateBasedStatement: { aggregateKeyType: 'IP', limit: rateLimit } },
+      statement: {
+        rateBasedStatement: clientIpHeader
+          ? {
+              aggregateKeyType: 'FORWARDED_IP',
+              forwardedIpConfig: { headerName: clientIpHeader, fallbackBehavior: 'MATCH' },
+              limit: rateLimit,
+            }
+          : { aggregateKeyType: 'IP', limit: rateLimit },
+      },
       visibilityConfig: visibility(RATE_LIMIT_RULE_NAME),
     },
     ...defaultWafManagedRuleGroups().map((groupName, index): wafv2.CfnWebACL.RuleProperty => ({

@@ -4,6 +4,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { PolicyStatement } from '../features/resource-policy';
 import { IntegrationTimeoutLimit } from '../private/limits';
+import type { RouteOptions } from './options';
 
 /** What a preset fixes about its API, and what it adds before the API is built. */
 export interface PresetShape {
@@ -29,7 +30,25 @@ export interface PresetAdditions {
   readonly wafRules?: wafv2.CfnWebACL.RuleProperty[];
   /** A stage's invoke URL, when the default one does not reach the API. */
   readonly stageUrl?: (restApi: apigw.IRestApi, stage: apigw.Stage) => string;
+  /** What the stage URL outputs say they are, when not the stage's invoke URL. */
+  readonly stageUrlDescription?: (stageName: string) => string;
+  /**
+   * The header holding the client's address, when requests reach the API through a proxy of the
+   * preset's (the web ACL's per-client rate limit counts that address instead of the source IP).
+   */
+  readonly clientIpHeader?: string;
+  /** Checks a route before the engine does, so a route that cannot work leaves no trace. */
+  readonly checkRoute?: (method: string, path: string, options: RouteOptions) => void;
+  /** Called once the API, its stages and its web ACL exist, to build what goes around them. */
+  readonly finish?: (api: BuiltApi) => void;
 }
+
+/** What the engine has built when a preset finishes (a type alias: it hands constructs over). */
+export type BuiltApi = {
+  readonly restApi: apigw.SpecRestApi;
+  readonly stages: apigw.Stage[];
+  readonly webAcl?: wafv2.CfnWebACL;
+};
 
 /** How long the integrations of an API of this shape may take. */
 export function integrationTimeoutLimit(shape: PresetShape): IntegrationTimeoutLimit {

@@ -79,6 +79,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   private readonly invokePermissions: InvokePermissions;
   private readonly operationIds = new Set<string>();
   private readonly apiBinaryMediaTypes: string[];
+  private readonly routeCheck?: (method: string, path: string, options: RouteOptions) => void;
 
   protected constructor(scope: Construct, id: string, props: RestApiPresetProps, shape: PresetShape) {
     super(scope, id);
@@ -168,7 +169,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.webAcl =
       props.waf === undefined && !shape.wafByDefault
         ? undefined
-        : createWebAcl(this, props.waf, additions.wafRules);
+        : createWebAcl(this, props.waf, additions.wafRules, additions.clientIpHeader);
     this.stages = this.resolvedStages.map((resolved) => {
       const stage = createStage(this, resolved, {
         deployment: this.deployment,
@@ -217,10 +218,15 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       this.resolvedStages.forEach(({ options: { stageName } }, index) => {
         new CfnOutput(this, `Url.${stageName}`, {
           value: this.stageUrl(this.stages[index]),
-          description: `Invoke URL of the ${stageName} stage of ${this.node.path}`,
+          description:
+            additions.stageUrlDescription?.(stageName) ??
+            `Invoke URL of the ${stageName} stage of ${this.node.path}`,
         });
       });
     }
+
+    this.routeCheck = additions.checkRoute;
+    additions.finish?.({ restApi: this.restApi, stages: this.stages, webAcl: this.webAcl });
 
     this.node.addValidation({ validate: () => checkDefinition(this, this.restApi, this.records()) });
     if (props.openApiFile) {
@@ -270,6 +276,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     options: RouteOptions = {},
   ): ApiRoute {
     // Everything is checked first: a route that throws leaves no trace.
+    this.routeCheck?.(method, path, options);
     const key = this.routes.parse(method, path);
     const route = `${key.method} ${key.path}`;
     if (key.method === 'OPTIONS' && this.cors) {

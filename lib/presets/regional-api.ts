@@ -4,10 +4,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ApiCloudFront, CloudFrontOptions } from '../features/cloudfront';
-import { ApiRoute } from '../gateway/api-route';
-import { RestApiPresetProps, RouteOptions } from '../gateway/options';
+import { RestApiPresetProps } from '../gateway/options';
 import { RestApiPreset } from '../gateway/rest-api-preset';
-import { RouteIntegration } from '../integrations/route-integration';
 
 /**
  * Props of `RegionalApi`.
@@ -56,8 +54,6 @@ export class RegionalApi extends RestApiPreset {
    */
   public readonly originVerifySecret?: secretsmanager.ISecret;
 
-  private readonly cloudFrontFront?: ApiCloudFront;
-
   constructor(scope: Construct, id: string, props?: RegionalApiProps) {
     const regionalProps = props ?? {};
     const cloudFrontOptions = regionalProps.cloudFront;
@@ -75,31 +71,9 @@ export class RegionalApi extends RestApiPreset {
         : undefined,
     });
     if (front) {
-      front.build({ restApi: this.restApi, stage: this.stages[0], webAcl: this.webAcl! });
-      this.cloudFrontFront = front;
       this.distribution = front.distribution;
       this.distributionLogBucket = front.logBucket;
       this.originVerifySecret = front.secret;
     }
-  }
-
-  /**
-   * Adds a route: an HTTP method on a path, sent to an integration.
-   *
-   * @param method GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or ANY
-   * @param path the resource path, e.g. `/orders/{id}` or `/files/{proxy+}`
-   * @param integration where requests go
-   * @param options authorization, caching, throttling, timeout, validation and documentation of this route
-   * @returns the route, whose operation in the API definition can be overridden
-   */
-  public override addRoute(
-    method: string,
-    path: string,
-    integration: RouteIntegration,
-    options: RouteOptions = {},
-  ): ApiRoute {
-    // Checked first: a route that cannot work behind the distribution leaves no trace.
-    this.cloudFrontFront?.checkRoute(method, path, options);
-    return super.addRoute(method, path, integration, options);
   }
 }

@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
 /*
@@ -73,4 +74,23 @@ export function defaultDomainEndpointAccessMode(): apigw.EndpointAccessMode {
 /** Custom domains: reachable over IPv4 and IPv6 (the only type a private domain accepts). */
 export function defaultDomainIpAddressType(): apigw.IpAddressType {
   return apigw.IpAddressType.DUAL_STACK;
+}
+
+/** A RegionalApi's CloudFront front: what it is made with unless told otherwise. */
+export function defaultCloudFront(): {
+  logRetention: Duration;
+  minimumProtocolVersion: cloudfront.SecurityPolicyProtocol;
+  originReadTimeout: Duration;
+  hstsMaxAge: Duration;
+} {
+  return {
+    // Distribution access logs kept for a year, as the API's own access logs are.
+    logRetention: Duration.days(365),
+    // TLS 1.2 at least for viewers, with a certificate (the default certificate cannot be told).
+    minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+    // CloudFront's own default; a route's default integration timeout (29 s) fits under it.
+    originReadTimeout: Duration.seconds(30),
+    // Strict-Transport-Security for a year, without includeSubDomains, which would bind every subdomain too.
+    hstsMaxAge: Duration.days(365),
+  };
 }

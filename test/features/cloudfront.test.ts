@@ -322,6 +322,9 @@ describe('RegionalApi with cloudFront: defaults', () => {
     const url = { 'Fn::Join': ['', ['https://', domain, '/']] };
     expect(stack.resolve(api.url)).toEqual(url);
     expect(Object.values(template.findOutputs('*')).map((o) => o.Value)).toEqual([url]);
+    expect(Object.values(template.findOutputs('*')).map((o) => o.Description)).toEqual([
+      expect.stringMatching(/^URL of the CloudFront distribution in front of the prod stage of /),
+    ]);
   });
 
   test('the stage and the regional endpoint stay as they are', () => {
