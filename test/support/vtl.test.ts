@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EdgeApi, RouteIntegration } from '../../lib';
 import { integrationOf } from './definition';
-import { escapeJavaScript, renderMappingTemplate } from './vtl';
+import { escapeJavaScript, JavaString, renderMappingTemplate } from './vtl';
 
 describe('the mapping-template harness', () => {
   test('gives templates the body, JSONPath selections and parameters, as API Gateway does', () => {
@@ -56,5 +56,30 @@ describe('the mapping-template harness', () => {
       expect(JSON.parse(out)).toEqual({ ok: true });
       expect(context.responseOverride.header['Access-Control-Allow-Origin']).toBe(echoed);
     }
+  });
+
+  test("gives templates Java's strings: regex replaceAll, literal replace, split, length() and substring", () => {
+    const template = [
+      '#set($b = $input.body)',
+      '{"n":$b.length(),',
+      '"quote":"$util.escapeJavaScript($b).replaceAll("\\\\\'","\'")",',
+      '"each":"$b.replace(\'a\', \'o\')",',
+      '"parts":#foreach($p in $b.split(\',\'))#set($count = $foreach.count)#end$count,',
+      // As in Java Velocity, arithmetic is not allowed in method arguments: #set it first.
+      '#set($from = $b.indexOf(\',\') + 1)"tail":"$b.substring($from)",',
+      '"empty":#if($input.params(\'missing\') == "")true#{else}false#end}',
+    ].join('');
+    const out = renderMappingTemplate(template, { body: "a'a,b,," });
+    expect(JSON.parse(out)).toEqual({
+      n: 7,
+      quote: "a'a,b,,",
+      each: "o'o,b,,",
+      // Java drops trailing empty strings: two parts, not four.
+      parts: 2,
+      tail: 'b,,',
+      empty: true,
+    });
+    expect(() => new JavaString('abc').substring(2, 4)).toThrow(/StringIndexOutOfBounds/);
+    expect(new JavaString('a.b.c').replaceAll('\\.', '\\$')).toEqual(new JavaString('a$b$c'));
   });
 });
