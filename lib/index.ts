@@ -20,6 +20,7 @@ export {
   MockRouteIntegrationOptions,
   RouteIntegration,
 } from './integrations/route-integration';
+export { S3RouteIntegrationOptions } from './integrations/s3';
 export * from './presets/edge-api';
 export * from './presets/private-api';
 export * from './presets/regional-api';

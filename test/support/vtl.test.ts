@@ -67,7 +67,9 @@ describe('the mapping-template harness', () => {
       '"parts":#foreach($p in $b.split(\',\'))#set($count = $foreach.count)#end$count,',
       // As in Java Velocity, arithmetic is not allowed in method arguments: #set it first.
       '#set($from = $b.indexOf(\',\') + 1)"tail":"$b.substring($from)",',
-      '"empty":#if($input.params(\'missing\') == "")true#{else}false#end}',
+      '"empty":#if($input.params(\'missing\') == "")true#{else}false#end,',
+      // String literals are Java strings too.
+      '#set($literal = "a/b/")"literal":$literal.length()}',
     ].join('');
     const out = renderMappingTemplate(template, { body: "a'a,b,," });
     expect(JSON.parse(out)).toEqual({
@@ -78,6 +80,7 @@ describe('the mapping-template harness', () => {
       parts: 2,
       tail: 'b,,',
       empty: true,
+      literal: 4,
     });
     expect(() => new JavaString('abc').substring(2, 4)).toThrow(/StringIndexOutOfBounds/);
     expect(new JavaString('a.b.c').replaceAll('\\.', '\\$')).toEqual(new JavaString('a$b$c'));

@@ -257,6 +257,25 @@ function plainOverrides(context: Record<string, unknown>): void {
   }
 }
 
+/** String literals of a template (`#set($a = "...")`) are Java strings too: their methods are Java's. */
+const JAVA_STRING_LITERALS = {
+  uid: 'java.lang.String',
+  match: ({ context, property }: { context: unknown; property: string }): boolean =>
+    typeof context === 'string' && property in JavaString.prototype,
+  resolve: ({
+    context,
+    property,
+    params,
+  }: {
+    context: unknown;
+    property: string;
+    params: unknown[];
+  }): unknown =>
+    (new JavaString(String(context)) as unknown as Record<string, (...args: unknown[]) => unknown>)[property](
+      ...params,
+    ),
+};
+
 /** Renders `template` for a request, as API Gateway would. */
 export function renderMappingTemplate(template: string, request: MappingRequest = {}): string {
   const path = new VelocityMap(request.path ?? {});
@@ -295,12 +314,12 @@ export function renderMappingTemplate(template: string, request: MappingRequest 
       new JavaString(Buffer.from(String(text ?? ''), 'base64').toString('utf8')),
   };
   const context = request.context ?? {};
-  const out = render(template, {
-    input,
-    util,
-    context,
-    stageVariables: new VelocityMap(request.stageVariables ?? {}),
-  });
+  const out = render(
+    template,
+    { input, util, context, stageVariables: new VelocityMap(request.stageVariables ?? {}) },
+    undefined,
+    { customMethodHandlers: [JAVA_STRING_LITERALS] },
+  );
   plainOverrides(context);
   return out;
 }
