@@ -25,3 +25,5 @@ export * from './presets/edge-api';
 export * from './presets/private-api';
 export * from './presets/regional-api';
 export { PresetErrors } from './errors';
+export { LargeObjectOptions } from './features/large-objects';
+export * from './presets/s3-proxy-api';
