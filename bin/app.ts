@@ -4,6 +4,8 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
+import { S3AssetsApiStack } from '../examples/s3-assets-api';
+import { S3UploadApiStack } from '../examples/s3-upload-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
 
@@ -15,6 +17,8 @@ new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi');
 new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi');
 new PrivateVpcApiStack(app, 'PrivateVpcApi');
 new StreamingRegionalApiStack(app, 'StreamingRegionalApi');
+new S3AssetsApiStack(app, 'S3AssetsApi');
+new S3UploadApiStack(app, 'S3UploadApi');
 
 // A finding with error severity fails `cdk synth`; acknowledged findings are listed in the report.
 Validations.of(app).addPlugins(

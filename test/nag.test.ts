@@ -8,11 +8,13 @@ import { IConstruct } from 'constructs';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
+import { S3AssetsApiStack } from '../examples/s3-assets-api';
+import { S3UploadApiStack } from '../examples/s3-upload-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
 import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
-import { ApiAuthorization, EdgeApi, RegionalApi, RouteIntegration } from '../lib';
+import { ApiAuthorization, EdgeApi, RegionalApi, RouteIntegration, S3ProxyApi } from '../lib';
 import { acknowledgementsUnder } from './support/acknowledgements';
 import { definitionOf, operationsOf } from './support/definition';
 
@@ -63,15 +65,22 @@ authApi.addRoute('GET', '/token', RouteIntegration.mock(), {
 });
 authApi.addRoute('GET', '/public', RouteIntegration.mock(), { authorization: ApiAuthorization.none() });
 
+// GIVEN an S3ProxyApi with no props
+const s3ProxyStack = new Stack(app, 'DefaultS3ProxyApi');
+new S3ProxyApi(s3ProxyStack, 'Api');
+
 const stacks = [
   defaultStack,
   regionalStack,
   authStack,
+  s3ProxyStack,
   new MinimalEdgeApiStack(app, 'MinimalEdgeApi'),
   new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi'),
   new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi'),
   new PrivateVpcApiStack(app, 'PrivateVpcApi'),
   new StreamingRegionalApiStack(app, 'StreamingRegionalApi'),
+  new S3AssetsApiStack(app, 'S3AssetsApi'),
+  new S3UploadApiStack(app, 'S3UploadApi'),
 ];
 
 beforeAll(() => {
