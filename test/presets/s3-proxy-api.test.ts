@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -7,7 +8,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { S3AssetsApiStack } from '../../examples/s3-assets-api';
+import { S3UploadApiStack } from '../../examples/s3-upload-api';
 import { S3ProxyApi, S3ProxyApiProps } from '../../lib';
+import { acknowledgementsUnder } from '../support/acknowledgements';
 import { definitionOf, integrationOf, Json, operationsOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
 import { openApiErrors } from '../support/openapi';
@@ -625,5 +629,81 @@ describe('the presigned-URL function', () => {
       now: NOW,
     });
     expect(url).toMatch(/^https:\/\/s3\.eu-west-1\.amazonaws\.com\/my\.dotted\.bucket\/k\?/);
+  });
+});
+
+describe('the S3 examples', () => {
+  // One app with the built-in CloudFormation validation strict, as examples.test.ts does for the others.
+  const app = new App({
+    context: {
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+      '@aws-cdk/core:strictCfnValidateErrors': true,
+    },
+  });
+  const assets = new S3AssetsApiStack(app, 'S3AssetsApi');
+  const uploads = new S3UploadApiStack(app, 'S3UploadApi');
+  beforeAll(() => {
+    app.synth();
+  });
+
+  test('synthesize with no finding of the built-in validation, AwsSolutions or Serverless, and no warning', () => {
+    for (const stack of [assets, uploads]) {
+      for (const Pack of [AwsSolutionsChecks, ServerlessChecks]) {
+        expect(new Pack().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
+      }
+      Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    }
+  });
+
+  test('the asset API reads and lists public/ only, and caches reads by key', () => {
+    const t = Template.fromStack(assets);
+    expect(operationsOf(t).map((o) => o.route)).toEqual([
+      'GET /assets/{key+}',
+      'HEAD /assets/{key+}',
+      'GET /assets',
+    ]);
+    expect(integrationOf(t, 'GET', '/assets/{key+}').cacheKeyParameters[0]).toBe('method.request.path.key');
+    expect(JSON.stringify(statementsOf(t, 'AssetsS3Access'))).not.toMatch(/PutObject|DeleteObject/);
+  });
+
+  test('the upload API stores objects through the API, and past 10 MB through presigned URLs', () => {
+    const t = Template.fromStack(uploads);
+    expect(operationsOf(t).map((o) => o.route)).toEqual([
+      'GET /uploads/{key+}',
+      'HEAD /uploads/{key+}',
+      'PUT /uploads/{key+}',
+      'DELETE /uploads/{key+}',
+      'GET /presigned/{key+}',
+      'POST /presigned/{key+}',
+    ]);
+    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  /** Acknowledgement ids with the logical ids of buckets written as docs/COMPLIANCE.md does. */
+  function documentedIds(ids: string[]): string[] {
+    return ids.map((id) =>
+      id.replace(/\[Resource::<[A-Za-z0-9]+\.Arn>\/(.*)\]$/, '[Resource::<bucket ARN>/$1]'),
+    );
+  }
+
+  test('the acknowledgements an S3ProxyApi adds (docs/COMPLIANCE.md must list each)', () => {
+    const found = Object.keys(acknowledgementsUnder(uploads.node.findChild('Uploads')))
+      .filter(
+        (k) => !k.startsWith('AccountLogging/') && !k.startsWith('Api/Resource') && !k.startsWith('Stage.'),
+      )
+      .map((k) => k.replace(/^S3Access[A-Za-z0-9]+ /, 'S3Access<bucket> '));
+    expect(documentedIds(found).sort()).toEqual(
+      [
+        'S3Access<bucket> AwsSolutions-IAM5[Resource::<bucket ARN>/*]',
+        'LargeObjects/Role AwsSolutions-IAM5[Resource::<bucket ARN>/*]',
+        'LargeObjects/Role AwsSolutions-IAM5[Resource::*]',
+        'LargeObjects/Function Serverless-LambdaDLQ',
+      ].sort(),
+    );
+    const compliance = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'COMPLIANCE.md'), 'utf8');
+    for (const entry of documentedIds(found)) {
+      const id = entry.slice(entry.indexOf(' ') + 1).replace('<bucket ARN>/*', '<bucket ARN>/<keyPrefix>*');
+      expect(compliance).toContain(`\`${id}\``);
+    }
   });
 });
