@@ -251,7 +251,10 @@ export class S3ProxyApi extends RestApiPreset {
       const integration = RouteIntegration.lambdaFunction(urls.function);
       this.addRoute('GET', path, integration);
       if (props.allowPut) {
-        this.addRoute('POST', path, integration);
+        // The media type the upload will be sent with, signed into the URL.
+        this.addRoute('POST', path, integration, {
+          requestParameters: { 'method.request.querystring.contentType': false },
+        });
       }
     }
   }

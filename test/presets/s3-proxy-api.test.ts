@@ -350,6 +350,27 @@ describe('S3ProxyApi', () => {
     expect(JSON.stringify(statements)).not.toMatch(/s3:DeleteObject|s3:ListBucket|s3:\*/);
   });
 
+  test('serves objects at the root with objectsPath /, and lists them at /', () => {
+    const t = templateOf(s3Proxy({ objectsPath: '/', listObjects: true, largeObjects: {} }));
+    expect(operationsOf(t).map((o) => o.route)).toEqual([
+      'GET /{key+}',
+      'HEAD /{key+}',
+      'GET /',
+      'GET /presigned/{key+}',
+    ]);
+  });
+
+  test('declares the content type an upload URL is signed for', () => {
+    const t = templateOf(s3Proxy({ allowPut: true, largeObjects: {} }));
+    const post = operationsOf(t).find((o) => o.route === 'POST /presigned/{key+}')!.operation;
+    expect(post.parameters).toContainEqual({
+      name: 'contentType',
+      in: 'query',
+      required: false,
+      schema: { type: 'string' },
+    });
+  });
+
   test('offers download URLs only, when uploads are not allowed', () => {
     const api = s3Proxy({ largeObjects: { path: '/large' } });
     const t = templateOf(api);
