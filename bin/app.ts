@@ -6,6 +6,8 @@ import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateDomainApiStack } from '../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
 import { RegionalCloudFrontApiStack } from '../examples/regional-cloudfront-api';
+import { S3AssetsApiStack } from '../examples/s3-assets-api';
+import { S3UploadApiStack } from '../examples/s3-upload-api';
 import { SqsIngestionApiStack } from '../examples/sqs-ingestion-api';
 import { StepFunctionsCheckoutApiStack } from '../examples/step-functions-checkout-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
@@ -26,6 +28,8 @@ new PrivateDomainApiStack(app, 'PrivateDomainApi');
 new RegionalCloudFrontApiStack(app, 'RegionalCloudFrontApi');
 new SqsIngestionApiStack(app, 'SqsIngestionApi');
 new StepFunctionsCheckoutApiStack(app, 'StepFunctionsCheckoutApi');
+new S3AssetsApiStack(app, 'S3AssetsApi');
+new S3UploadApiStack(app, 'S3UploadApi');
 
 // A finding with error severity fails `cdk synth`; acknowledged findings are listed in the report.
 Validations.of(app).addPlugins(

@@ -10,6 +10,7 @@ export { CloudFrontCacheOptions, CloudFrontOptions } from './features/cloudfront
 export { CorsOptions } from './features/cors';
 export { ApiDomain, ApiDomainMappingOptions, ApiDomainProps } from './features/api-domain';
 export { CustomDomainOptions, DomainOptions, MutualTlsOptions } from './features/custom-domain';
+export { LargeObjectOptions } from './features/large-objects';
 export { ResourcePolicyOptions } from './features/resource-policy';
 export * from './features/throttling';
 export { WafOptions } from './features/waf';
@@ -28,9 +29,11 @@ export {
   AwsServiceRouteIntegrationOptions,
 } from './integrations/aws-service';
 export { RequestValue } from './integrations/request-value';
+export { S3RouteIntegrationOptions } from './integrations/s3';
 export { SqsRouteIntegrationOptions } from './integrations/sqs';
 export { StepFunctionsRouteIntegrationOptions } from './integrations/step-functions';
 export * from './presets/edge-api';
 export * from './presets/private-api';
 export * from './presets/regional-api';
+export * from './presets/s3-proxy-api';
 export { PresetErrors } from './errors';

@@ -10,6 +10,8 @@ import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateDomainApiStack } from '../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
 import { RegionalCloudFrontApiStack } from '../examples/regional-cloudfront-api';
+import { S3AssetsApiStack } from '../examples/s3-assets-api';
+import { S3UploadApiStack } from '../examples/s3-upload-api';
 import { SqsIngestionApiStack } from '../examples/sqs-ingestion-api';
 import { StepFunctionsCheckoutApiStack } from '../examples/step-functions-checkout-api';
 import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
@@ -17,7 +19,7 @@ import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
 import { VersionedEdgeApiStack } from '../examples/versioned-edge-api';
-import { ApiAuthorization, EdgeApi, RegionalApi, RouteIntegration } from '../lib';
+import { ApiAuthorization, EdgeApi, RegionalApi, RouteIntegration, S3ProxyApi } from '../lib';
 import { acknowledgementsUnder } from './support/acknowledgements';
 import { definitionOf, operationsOf } from './support/definition';
 
@@ -68,10 +70,15 @@ authApi.addRoute('GET', '/token', RouteIntegration.mock(), {
 });
 authApi.addRoute('GET', '/public', RouteIntegration.mock(), { authorization: ApiAuthorization.none() });
 
+// GIVEN an S3ProxyApi with no props
+const s3ProxyStack = new Stack(app, 'DefaultS3ProxyApi');
+new S3ProxyApi(s3ProxyStack, 'Api');
+
 const stacks = [
   defaultStack,
   regionalStack,
   authStack,
+  s3ProxyStack,
   new MinimalEdgeApiStack(app, 'MinimalEdgeApi'),
   new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi'),
   new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi'),
@@ -82,6 +89,8 @@ const stacks = [
   new RegionalCloudFrontApiStack(app, 'RegionalCloudFrontApi'),
   new SqsIngestionApiStack(app, 'SqsIngestionApi'),
   new StepFunctionsCheckoutApiStack(app, 'StepFunctionsCheckoutApi'),
+  new S3AssetsApiStack(app, 'S3AssetsApi'),
+  new S3UploadApiStack(app, 'S3UploadApi'),
 ];
 
 beforeAll(() => {

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
@@ -8,6 +9,7 @@ import { PresetValidationError } from '../private/errors';
 import { OpenApiObject, responseHeaders } from '../private/openapi';
 import { AwsServiceRouteIntegrationOptions, renderAwsServiceIntegration } from './aws-service';
 import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from './lambda';
+import { renderS3Route, S3RouteIntegrationOptions } from './s3';
 import { renderSqsIntegration, SqsRouteIntegrationOptions } from './sqs';
 import { renderStepFunctionsIntegration, StepFunctionsRouteIntegrationOptions } from './step-functions';
 
@@ -243,6 +245,21 @@ export class RouteIntegration {
     return new RouteIntegration(false, (ctx) =>
       withCommonSettings(ctx, renderAwsServiceIntegration(options, ctx)),
     );
+  }
+
+  /**
+   * Read (GET, HEAD), and with `allowWrites` upload (PUT) and delete (DELETE), S3 objects through API
+   * Gateway's AWS integration with S3, with no Lambda function in between; or list them (`listObjects`).
+   * The route's path variables name the object, e.g. `/files/{key+}` (a greedy variable: keys with `/`).
+   * API Gateway assumes a role the library creates, one per API and bucket, allowed exactly the actions
+   * of the routes on that bucket's keys under `keyPrefix` (and the KMS actions, when the bucket has a
+   * key). Bodies are limited to 10 MB each way, API Gateway's payload limit.
+   *
+   * @param bucket the bucket; give its `encryptionKey` when it is SSE-KMS encrypted
+   * @param options the key prefix, writes, listing and binary media types
+   */
+  public static s3(bucket: s3.IBucket, options: S3RouteIntegrationOptions = {}): RouteIntegration {
+    return new RouteIntegration(false, (ctx) => renderS3Route(ctx, bucket, options));
   }
 
   /** @internal */

@@ -97,4 +97,34 @@ describe('the mapping-template harness', () => {
     expect(renderMappingTemplate('#if(true)a#{end}b')).toBe('ab');
     expect(renderMappingTemplate('#if(false)a#{else}b#{end}c')).toBe('bc');
   });
+
+  test("gives templates Java's strings: regex replaceAll, literal replace, split, length() and substring", () => {
+    const template = [
+      '#set($b = $input.body)',
+      '{"n":$b.length(),',
+      '"quote":"$util.escapeJavaScript($b).replaceAll("\\\\\'","\'")",',
+      '"each":"$b.replace(\'a\', \'o\')",',
+      '"parts":#foreach($p in $b.split(\',\'))#set($count = $foreach.count)#end$count,',
+      // As in Java Velocity, arithmetic is not allowed in method arguments: #set it first.
+      '#set($from = $b.indexOf(\',\') + 1)"tail":"$b.substring($from)",',
+      '"empty":#if($input.params(\'missing\') == "")true#{else}false#end,',
+      // String literals are Java strings too.
+      '#set($literal = "a/b/")"literal":$literal.length()}',
+    ].join('');
+    const out = renderMappingTemplate(template, { body: "a'a,b,," });
+    expect(JSON.parse(out)).toEqual({
+      n: 7,
+      quote: "a'a,b,,",
+      each: "o'o,b,,",
+      // Java drops trailing empty strings: two parts, not four.
+      parts: 2,
+      tail: 'b,,',
+      empty: true,
+      literal: 4,
+    });
+    expect(() => renderMappingTemplate('$input.body.substring(2, 4)', { body: 'abc' })).toThrow(
+      /StringIndexOutOfBounds/,
+    );
+    expect(renderMappingTemplate(`$input.body.replaceAll('\\.', '\\$')`, { body: 'a.b.c' })).toBe('a$b$c');
+  });
 });

@@ -12,7 +12,7 @@ import { render } from 'velocityjs';
  * an empty string.
  */
 export interface MappingRequest {
-  /** The raw request body. */
+  /** The raw request body (or, in a response template, the integration response body). */
   readonly body?: string;
   readonly path?: Record<string, string>;
   readonly querystring?: Record<string, string>;
@@ -122,21 +122,50 @@ function javaReplacement(replacement: string): (match: string, ...groups: unknow
     );
 }
 
+/** Java's `substring`: an index out of range throws, so a template's off-by-one is found. */
+function javaSubstring(text: string, begin: unknown, end: unknown = text.length): string {
+  const [from, to] = [Number(begin), Number(end)];
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > text.length || from > to) {
+    throw new Error(`StringIndexOutOfBoundsException: begin ${from}, end ${to}, length ${text.length}`);
+  }
+  return text.substring(from, to);
+}
+
+/** Java's `split(regex)`: trailing empty strings are removed. */
+function javaSplit(text: string, pattern: unknown): string[] {
+  const parts = text.split(javaRegex(String(pattern)));
+  while (parts.length > 1 && parts[parts.length - 1] === '') {
+    parts.pop();
+  }
+  return parts;
+}
+
 /**
- * What a template may call on a string, as `java.lang.String` behaves, where JavaScript's methods of the
- * same name differ or are missing: `replaceAll` takes a regular expression, `replace` replaces every
- * occurrence, `matches` must match the whole string, `length()` is a method.
+ * What a template may call on a string (a value from the request, what `$util` returns, or a literal),
+ * as `java.lang.String` behaves, where JavaScript's methods of the same name differ or are missing:
+ * `replaceAll` takes a regular expression, `replace` replaces every occurrence, `matches` must match the
+ * whole string, `split` drops trailing empty strings, `substring` throws out of range, `length()` is a
+ * method.
  */
 const JAVA_STRING_METHODS: Record<string, (text: string, ...args: unknown[]) => unknown> = {
   contains: (text, part) => text.includes(String(part)),
+  endsWith: (text, suffix) => text.endsWith(String(suffix)),
   equals: (text, other) => text === other,
+  indexOf: (text, part, from) => text.indexOf(String(part), from === undefined ? 0 : Number(from)),
   isEmpty: (text) => text.length === 0,
+  lastIndexOf: (text, part) => text.lastIndexOf(String(part)),
   length: (text) => text.length,
   matches: (text, pattern) => javaRegex(`^(?:${String(pattern)})$`).test(text),
   replace: (text, target, replacement) => text.split(String(target)).join(String(replacement)),
   replaceAll: (text, pattern, replacement) =>
     text.replace(javaRegex(String(pattern), 'g'), javaReplacement(String(replacement))),
+  split: javaSplit,
+  startsWith: (text, prefix) => text.startsWith(String(prefix)),
+  substring: javaSubstring,
+  toLowerCase: (text) => text.toLowerCase(),
   toString: (text: string) => text,
+  toUpperCase: (text) => text.toUpperCase(),
+  trim: (text) => text.trim(),
 };
 
 const JAVA_STRING_HANDLERS = Object.entries(JAVA_STRING_METHODS).map(([name, method]) => ({
