@@ -137,9 +137,13 @@ export function preflightOperation(cors: CorsOptions): OpenApiObject {
     'x-amazon-apigateway-integration': {
       type: 'mock',
       requestTemplates: { 'application/json': `{"statusCode": ${PREFLIGHT_STATUS}}` },
+      // Text both ways: under a binary media type such as */* API Gateway would otherwise take the preflight
+      // (it has no Content-Type) for binary, fail to map it, and answer 500.
+      contentHandling: 'CONVERT_TO_TEXT',
       responses: {
         default: {
           statusCode: PREFLIGHT_STATUS,
+          contentHandling: 'CONVERT_TO_TEXT',
           responseParameters,
           ...(echo ? { responseTemplates: { 'application/json': echo } } : {}),
         },

@@ -181,9 +181,13 @@ export class RouteIntegration {
           type: 'mock',
           passthroughBehavior: 'never',
           requestTemplates: { 'application/json': `{"statusCode": ${statusCode}}` },
+          // Text both ways, so a binary media type such as */* does not turn the request into binary that
+          // the template cannot map (API Gateway would answer 500).
+          contentHandling: 'CONVERT_TO_TEXT',
           responses: {
             default: {
               statusCode: `${statusCode}`,
+              contentHandling: 'CONVERT_TO_TEXT',
               ...(cors ? { responseParameters: cors.responseParameters } : {}),
               responseTemplates: {
                 'application/json': `${cors?.templatePrefix ?? ''}${options.body ?? '{}'}`,

@@ -54,8 +54,6 @@ const OBJECT_METHODS: Record<string, string> = {
 };
 const WRITE_METHODS = ['PUT', 'DELETE'];
 const KEY_PREFIX = /^(?!\/)[A-Za-z0-9._/-]{1,512}$/;
-/** Binary media types under which API Gateway treats a CORS preflight (no Content-Type) as binary. */
-const CAPTURES_PREFLIGHT = ['*/*', 'application/*', 'application/json'];
 
 /** Request headers of a read that S3 answers from: byte ranges and conditional requests. */
 const READ_REQUEST_HEADERS = [
@@ -240,7 +238,7 @@ function renderObject(
   }
   if (ctx.cors) {
     // Several origins are echoed by a template prefix; one origin (or '*') is a static header.
-    checkS3Cors(ctx.scope, 'integration.binaryMediaTypes', ctx.cors.templatePrefix !== '', binaryMediaTypes);
+    checkS3Cors(ctx.scope, ctx.cors.templatePrefix !== '');
   }
   warnAboutBinaryApi(ctx.scope, binaryMediaTypes);
 
@@ -494,33 +492,17 @@ export function checkKeyPrefix(scope: IConstruct, prop: string, keyPrefix: strin
 }
 
 /**
- * Checks what an API with CORS can do on S3 object routes: one origin (an object passes through unchanged,
- * so no template can answer each of several origins), and binary media types that leave the CORS preflight
- * a text request.
- *
- * @param prop how the binary media types were given, for the error
+ * Checks what an API with CORS can do on S3 object routes: one origin, since an object passes through
+ * unchanged and no template can answer each of several origins. (The CORS preflight is converted to
+ * text, so binary media types such as `*\/*` do not break it.)
  */
-export function checkS3Cors(
-  scope: IConstruct,
-  prop: string,
-  severalOrigins: boolean,
-  binaryMediaTypes: string[],
-): void {
+export function checkS3Cors(scope: IConstruct, severalOrigins: boolean): void {
   if (severalOrigins) {
     throw new PresetValidationError(
       scope,
       'cors.allowOrigins',
       'several origins',
       'An S3 object route returns the object unchanged, so API Gateway cannot answer each listed origin on it: give one origin, or "*".',
-    );
-  }
-  const captured = binaryMediaTypes.filter((t) => CAPTURES_PREFLIGHT.includes(t.toLowerCase()));
-  if (captured.length > 0) {
-    throw new PresetValidationError(
-      scope,
-      prop,
-      captured,
-      "With cors, API Gateway would take the CORS preflight (it has no Content-Type) for binary under these types and answer it with a 500. Give the object types instead, e.g. ['image/*', 'application/pdf', 'application/octet-stream'].",
     );
   }
 }

@@ -309,12 +309,7 @@ function checkProps(scope: Construct, props: S3ProxyApiProps, endpointType: apig
     checkPresignedUrlExpiry(scope, props.largeObjects.expiry);
   }
   if (props.cors) {
-    checkS3Cors(
-      scope,
-      'binaryMediaTypes',
-      props.cors.allowOrigins.length > 1,
-      props.binaryMediaTypes ?? ['*/*'],
-    );
+    checkS3Cors(scope, props.cors.allowOrigins.length > 1);
   }
   if (endpointType !== apigw.EndpointType.PRIVATE) {
     const given = PRIVATE_PROPS.filter((name) => props[name] !== undefined);

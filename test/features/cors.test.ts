@@ -66,8 +66,11 @@ describe('cors', () => {
     expect(preflight.security).toBeUndefined();
     const integration = preflight['x-amazon-apigateway-integration'];
     expect(integration.type).toBe('mock');
+    // Text both ways, so a binary media type such as */* cannot turn the preflight into a 500.
+    expect(integration.contentHandling).toBe('CONVERT_TO_TEXT');
     expect(integration.responses.default).toEqual({
       statusCode: '204',
+      contentHandling: 'CONVERT_TO_TEXT',
       responseParameters: {
         'method.response.header.Access-Control-Allow-Headers':
           "'Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,X-Amz-User-Agent'",
@@ -83,6 +86,16 @@ describe('cors', () => {
       'Access-Control-Allow-Origin',
       'Vary',
     ]);
+  });
+
+  test('a mock route converts to text too, so it answers under the */* binary media type', () => {
+    const a = new EdgeApi(new Stack(new App(), 'Stack'), 'Api', { binaryMediaTypes: ['*/*'] });
+    a.addRoute('GET', '/health', RouteIntegration.mock());
+    const integration = operationOf(Template.fromStack(Stack.of(a)), 'GET', '/health')[
+      'x-amazon-apigateway-integration'
+    ];
+    expect(integration.contentHandling).toBe('CONVERT_TO_TEXT');
+    expect(integration.responses.default.contentHandling).toBe('CONVERT_TO_TEXT');
   });
 });
 

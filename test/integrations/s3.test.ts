@@ -697,13 +697,14 @@ describe('RouteIntegration.s3: validation', () => {
     );
   });
 
-  test("fails when the API has CORS and the binary media types would capture the preflight ('*/*')", () => {
-    expectInvalid(
-      () => route(fixture({ cors: { allowOrigins: ['https://app.example.com'] } }), 'GET', '/files/{key+}'),
-      'integration.binaryMediaTypes',
-      '["*/*"]',
-      'With cors, API Gateway would take the CORS preflight (it has no Content-Type) for binary under these types and answer it with a 500.',
-    );
+  test("with CORS under '*/*', the preflight is converted to text, so API Gateway can answer it", () => {
+    const f = fixture({ cors: { allowOrigins: ['https://app.example.com'] } });
+    f.api.addRoute('GET', '/files/{key+}', RouteIntegration.s3(f.bucket));
+    const t = Template.fromStack(f.stack);
+    expect(definitionOf(t)['x-amazon-apigateway-binary-media-types']).toEqual(['*/*']);
+    const preflight = operationOf(t, 'OPTIONS', '/files/{key+}')['x-amazon-apigateway-integration'];
+    expect(preflight.contentHandling).toBe('CONVERT_TO_TEXT');
+    expect(preflight.responses.default.contentHandling).toBe('CONVERT_TO_TEXT');
   });
 
   test('fails when the API has CORS for several origins', () => {
