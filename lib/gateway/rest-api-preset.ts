@@ -307,19 +307,25 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
           this.models.prepare(this, `requestSchemas of ${route}.${contentType}`, schema),
         ] as const,
     );
+    const warnings: Array<[string, string]> = [];
     const rendering = integration._render({
       scope: this,
       method: key.method,
+      path: key.path,
       pathVariables: key.pathVariables,
       timeout: options.timeout,
       cacheKeyParameters,
       allowInvoke: (fn) => this.invokePermissions.allow(fn),
       addToDeploymentHash: (data) => this.deployment.addToLogicalId(data),
       cors: this.cors ? integrationResponseCors(this.cors) : undefined,
+      warn: (id, message) => warnings.push([id, message]),
     });
 
     // From here on the route is recorded.
     const apiRoute = ApiRoute._create(this, key.method, key.path);
+    for (const [id, message] of warnings) {
+      Annotations.of(apiRoute).addWarningV2(id, message);
+    }
     if (streaming) {
       warnAboutStreamIdleTimeout(apiRoute, this.timeoutLimit);
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Annotations, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Fn, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { PresetValidationError } from '../private/errors';
 import { checkContentTypes, renderAwsResponses, ServiceErrorRule, THROTTLED } from './aws-integration';
@@ -181,7 +181,7 @@ export function renderAwsServiceIntegration(
   // Everything is checked: from here on, resources may be created.
   const calls = `${prefix}:${action}`;
   if (allow && !allow.some((permission) => permission.actions.includes(calls))) {
-    Annotations.of(scope).addWarningV2(
+    ctx.warn(
       'cdk-apigateway-presets:aws-service-action-not-allowed',
       `The ${service} ${action} integration's role is not allowed ${calls}: every call fails unless the action ` +
         'is authorized by another IAM action of that name. Add it to allow, or acknowledge this warning.',

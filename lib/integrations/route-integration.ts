@@ -65,6 +65,8 @@ export interface MockRouteIntegrationOptions {
 export interface IntegrationContext {
   readonly scope: IConstruct;
   readonly method: string;
+  /** The route's path, e.g. `/orders/{id}`. */
+  readonly path: string;
   readonly pathVariables: string[];
   readonly timeout?: Duration;
   readonly cacheKeyParameters?: string[];
@@ -74,6 +76,11 @@ export interface IntegrationContext {
   readonly addToDeploymentHash: (data: unknown) => void;
   /** CORS headers for responses API Gateway builds itself, when the API has `cors`. */
   readonly cors?: IntegrationResponseCors;
+  /**
+   * Leaves a warning on the route (its `ApiRoute`), where it is acknowledged for that route alone. Reported
+   * once the route is recorded: a route that fails its checks leaves none.
+   */
+  readonly warn: (id: string, message: string) => void;
 }
 
 /** @internal */

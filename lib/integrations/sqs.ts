@@ -1,4 +1,4 @@
-import { Annotations, Aws, Fn, Names, Token } from 'aws-cdk-lib';
+import { Aws, Fn, Names, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { PresetValidationError } from '../private/errors';
@@ -283,7 +283,7 @@ function checkFifoOptions(
     );
   }
   if (!(queue instanceof sqs.Queue)) {
-    Annotations.of(scope).addWarningV2(
+    ctx.warn(
       'cdk-apigateway-presets:sqs-fifo-deduplication',
       `The imported FIFO queue ${queue.node.path} gets messages without a deduplication id: SQS refuses them unless ` +
         'the queue deduplicates by content. Set deduplicationId, or acknowledge this warning if it does.',

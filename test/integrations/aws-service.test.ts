@@ -263,7 +263,7 @@ describe('RouteIntegration.awsService', () => {
       }),
     );
     Annotations.fromStack(s).hasWarning(
-      '/Stack/Api',
+      '/Stack/Api/Routes/events/POST',
       Match.stringLikeRegexp('is not allowed events:PutEvents.*aws-service-action-not-allowed'),
     );
   });

@@ -503,8 +503,9 @@ describe('RouteIntegration.sqs', () => {
     const s = stack();
     const queue = sqs.Queue.fromQueueArn(s, 'Imported', 'arn:aws:sqs:us-east-1:111122223333:orders.fifo');
     sendTo(s, queue, { messageGroupId: RequestValue.constant('g') });
+    // On the route, where it is acknowledged for that route alone.
     Annotations.fromStack(s).hasWarning(
-      '/Stack/Api',
+      '/Stack/Api/Routes/messages/POST',
       Match.stringLikeRegexp('without a deduplication id.*sqs-fifo-deduplication'),
     );
   });
