@@ -236,3 +236,27 @@ def test_api_domain_versions_from_python():
     assert sorted(m["Properties"]["BasePath"] for m in mappings) == ["v1", "v2"]
     apis = resources(template, "AWS::ApiGateway::RestApi")
     assert [a["Properties"]["DisableExecuteApiEndpoint"] for a in apis] == [True, True]
+
+
+def test_s3_proxy_and_sqs_routes_from_python():
+    from aws_cdk import aws_sqs as sqs
+
+    from cdk_apigateway_presets import RequestValue, S3ProxyApi
+
+    stack = cdk.Stack(cdk.App(), "ServicesFromPython")
+    api = S3ProxyApi(stack, "Files", allow_put=True, large_objects={})
+    queue = sqs.Queue(stack, "Events", enforce_ssl=True)
+    api.add_route(
+        "POST",
+        "/events",
+        RouteIntegration.sqs(queue, message_attributes={"tenant": RequestValue.header("X-Tenant-Id")}),
+    )
+    template = Template.from_stack(stack)
+    [rest_api] = resources(template, "AWS::ApiGateway::RestApi")
+    paths = rest_api["Properties"]["Body"]["paths"]
+    assert sorted(paths) == ["/events", "/objects/{key+}", "/presigned/{key+}"]
+    assert sorted(paths["/objects/{key+}"]) == ["get", "head", "put"]
+    integration = paths["/events"]["post"]["x-amazon-apigateway-integration"]
+    assert integration["type"] == "aws"
+    assert "X-Tenant-Id" in integration["requestTemplates"]["application/json"]
+    assert rest_api["Properties"]["BinaryMediaTypes"] == ["*/*"]
