@@ -2,6 +2,7 @@ import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import type { PresetAdditions } from '../gateway/preset-shape';
 import { PresetValidationError } from '../private/errors';
 import { PolicyStatement } from './resource-policy';
 
@@ -135,4 +136,18 @@ export function endpointStageUrl(
 ): string {
   const stack = Stack.of(stage);
   return `https://${restApi.restApiId}-${endpoint.vpcEndpointId}.execute-api.${stack.region}.${stack.urlSuffix}/${stage.stageName}/`;
+}
+
+/**
+ * What a private API adds to the engine: its endpoints and VPC, the policy that admits them alone, and,
+ * without private DNS, the endpoint-specific URL that reaches it.
+ */
+export function privateApiAdditions(endpoints: PrivateEndpoints): PresetAdditions {
+  const first = endpoints.vpcEndpoints[0];
+  return {
+    vpcEndpoints: endpoints.vpcEndpoints,
+    vpc: endpoints.vpc,
+    policyStatements: privateApiPolicy(endpoints.vpcEndpoints),
+    stageUrl: endpoints.privateDns ? undefined : (restApi, stage) => endpointStageUrl(first, restApi, stage),
+  };
 }

@@ -2,7 +2,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { CUSTOM_DOMAIN_ID } from '../features/custom-domain';
-import { endpointStageUrl, privateApiPolicy, privateEndpoints } from '../features/private-endpoint';
+import { privateApiAdditions, privateEndpoints } from '../features/private-endpoint';
 import { RestApiPresetProps } from '../gateway/options';
 import { RestApiPreset } from '../gateway/rest-api-preset';
 
@@ -74,15 +74,7 @@ export class PrivateApi extends RestApiPreset {
       prepare: (preset) => {
         const endpoints = privateEndpoints(preset, props);
         created = endpoints.endpoint;
-        const first = endpoints.vpcEndpoints[0];
-        return {
-          vpcEndpoints: endpoints.vpcEndpoints,
-          vpc: endpoints.vpc,
-          policyStatements: privateApiPolicy(endpoints.vpcEndpoints),
-          stageUrl: endpoints.privateDns
-            ? undefined
-            : (restApi, stage) => endpointStageUrl(first, restApi, stage),
-        };
+        return privateApiAdditions(endpoints);
       },
     });
     this.vpcEndpoint = created;

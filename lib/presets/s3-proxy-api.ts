@@ -7,7 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { RouteCacheOptions } from '../features/caching';
 import { checkPresignedUrlExpiry, LargeObjectOptions, PresignedUrlFunction } from '../features/large-objects';
-import { endpointStageUrl, privateApiPolicy, privateEndpoints } from '../features/private-endpoint';
+import { privateApiAdditions, privateEndpoints } from '../features/private-endpoint';
 import { createObjectBucket } from '../features/s3-bucket';
 import { WafOptions } from '../features/waf';
 import { RestApiPresetProps } from '../gateway/options';
@@ -188,16 +188,7 @@ export class S3ProxyApi extends RestApiPreset {
           checkProps(preset, props, endpointType);
           let additions: PresetAdditions = {};
           if (isPrivate) {
-            const endpoints = privateEndpoints(preset, props);
-            const first = endpoints.vpcEndpoints[0];
-            additions = {
-              vpcEndpoints: endpoints.vpcEndpoints,
-              vpc: endpoints.vpc,
-              policyStatements: privateApiPolicy(endpoints.vpcEndpoints),
-              stageUrl: endpoints.privateDns
-                ? undefined
-                : (restApi, stage) => endpointStageUrl(first, restApi, stage),
-            };
+            additions = privateApiAdditions(privateEndpoints(preset, props));
           }
           if (!bucket) {
             const created = createObjectBucket(preset, {
