@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { EdgeApi, PresetErrors } from '../lib';
+import { EdgeApi, PresetErrors, RouteIntegration } from '../lib';
 import { PresetValidationError } from '../lib/private/errors';
 
 function caught(act: () => unknown): unknown {
@@ -56,5 +56,19 @@ describe('PresetErrors.isValidationError', () => {
     // Not an instance of this copy's class: the mark, not the prototype chain, recognises it.
     expect(error).not.toBeInstanceOf(PresetValidationError);
     expect(PresetErrors.isValidationError(error)).toBe(true);
+  });
+
+  test('an integration error names its route, and is recognised by its new message only', () => {
+    const api = new EdgeApi(new Stack(new App(), 'Stack'), 'Api');
+    const error = caught(() =>
+      api.addRoute('GET', '/orders/{id}', RouteIntegration.http('ftp://legacy.example.com/{id}')),
+    ) as PresetValidationError;
+    expect(error.prop).toBe('integration.url of GET /orders/{id}');
+    expect(error.message).toBe(
+      '[Stack/Api] Invalid integration.url of GET /orders/{id}: "ftp://legacy.example.com/{id}". ' +
+        'An HTTP integration URL starts with https:// or http://.',
+    );
+    expect(PresetErrors.isValidationError(error.message)).toBe(true);
+    expect(PresetErrors.isValidationError(error.message.replace(' of GET /orders/{id}', ''))).toBe(false);
   });
 });

@@ -308,18 +308,20 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
         ] as const,
     );
     const warnings: Array<[string, string]> = [];
-    const rendering = integration._render({
-      scope: this,
-      method: key.method,
-      path: key.path,
-      pathVariables: key.pathVariables,
-      timeout: options.timeout,
-      cacheKeyParameters,
-      allowInvoke: (fn) => this.invokePermissions.allow(fn),
-      addToDeploymentHash: (data) => this.deployment.addToLogicalId(data),
-      cors: this.cors ? integrationResponseCors(this.cors) : undefined,
-      warn: (id, message) => warnings.push([id, message]),
-    });
+    const rendering = renderInRoute(route, () =>
+      integration._render({
+        scope: this,
+        method: key.method,
+        path: key.path,
+        pathVariables: key.pathVariables,
+        timeout: options.timeout,
+        cacheKeyParameters,
+        allowInvoke: (fn) => this.invokePermissions.allow(fn),
+        addToDeploymentHash: (data) => this.deployment.addToLogicalId(data),
+        cors: this.cors ? integrationResponseCors(this.cors) : undefined,
+        warn: (id, message) => warnings.push([id, message]),
+      }),
+    );
 
     // From here on the route is recorded.
     const apiRoute = ApiRoute._create(this, key.method, key.path);
@@ -411,5 +413,14 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
 
   private definition(): OpenApiObject {
     return renderDefinition(this.documentParts());
+  }
+}
+
+/** Runs `render`, naming the route in the integration's validation errors. */
+function renderInRoute<T>(route: string, render: () => T): T {
+  try {
+    return render();
+  } catch (error) {
+    throw error instanceof PresetValidationError ? error.inRoute(route) : error;
   }
 }

@@ -26,6 +26,9 @@ function raisedMessages(): Set<string> {
 export class PresetValidationError extends Error {
   public readonly constructPath: string;
   public readonly prop: string;
+  private readonly scope: IConstruct;
+  private readonly value: unknown;
+  private readonly allowed: string;
 
   constructor(scope: IConstruct, prop: string, value: unknown, allowed: string) {
     const path = scope.node.path || '<root>';
@@ -33,12 +36,24 @@ export class PresetValidationError extends Error {
     this.name = VALIDATION_ERROR_NAME;
     this.constructPath = path;
     this.prop = prop;
+    this.scope = scope;
+    this.value = value;
+    this.allowed = allowed;
     Object.defineProperty(this, VALIDATION_ERROR, { value: true });
     const messages = raisedMessages();
     messages.add(this.message);
     if (messages.size > MAX_REMEMBERED_MESSAGES) {
       messages.delete(messages.values().next().value!);
     }
+  }
+
+  /**
+   * The same error with its prop placed in a route: `integration.url` becomes `integration.url of GET /x`,
+   * so an app with many routes learns which one to fix.
+   */
+  public inRoute(route: string): PresetValidationError {
+    raisedMessages().delete(this.message);
+    return new PresetValidationError(this.scope, `${this.prop} of ${route}`, this.value, this.allowed);
   }
 }
 

@@ -647,7 +647,7 @@ describe('integrations', () => {
     (url) => {
       expectInvalid(
         () => api().addRoute('GET', '/orders', RouteIntegration.http(url)),
-        'integration.url',
+        'integration.url of GET /orders',
         JSON.stringify(url),
         'An HTTP integration URL starts with https:// or http://.',
       );
@@ -658,7 +658,7 @@ describe('integrations', () => {
     expectInvalid(
       () =>
         api().addRoute('GET', '/orders/{orderId}', RouteIntegration.http('https://legacy.example.com/{id}')),
-      'integration.url',
+      'integration.url of GET /orders/{orderId}',
       '"https://legacy.example.com/{id}"',
       'The URL uses {id}, which is not a path variable of the route ({orderId}).',
     );
@@ -676,7 +676,7 @@ describe('integrations', () => {
   test.each([99, 600, 200.5, NaN])('fails when a mock status code is %s', (statusCode) => {
     expectInvalid(
       () => api().addRoute('GET', '/health', RouteIntegration.mock({ statusCode })),
-      'integration.statusCode',
+      'integration.statusCode of GET /health',
       String(statusCode),
       'Use an HTTP status code from 100 to 599.',
     );

@@ -296,7 +296,7 @@ describe('RouteIntegration.awsService', () => {
     test.each([['Events'], ['events/x'], ['']])('the service is not an endpoint name: %j', (service) => {
       expectInvalid(
         attempt(() => ({ service })),
-        'integration.service',
+        'integration.service of POST /events',
         JSON.stringify(service),
         'A service is named as API Gateway names it',
       );
@@ -305,7 +305,7 @@ describe('RouteIntegration.awsService', () => {
     test.each([['put-events'], ['*'], ['']])('the action is not an API action: %j', (action) => {
       expectInvalid(
         attempt(() => ({ action })),
-        'integration.action',
+        'integration.action of POST /events',
         JSON.stringify(action),
         "An action is the service's API action",
       );
@@ -314,13 +314,13 @@ describe('RouteIntegration.awsService', () => {
     test('nothing is allowed and no role is given', () => {
       expectInvalid(
         attempt(() => ({ allow: [] })),
-        'integration.allow',
+        'integration.allow of POST /events',
         '[]',
         'Say what the role may do',
       );
       expectInvalid(
         attempt(() => ({ allow: undefined })),
-        'integration.allow',
+        'integration.allow of POST /events',
         '[]',
         'Say what the role may do',
       );
@@ -331,7 +331,7 @@ describe('RouteIntegration.awsService', () => {
         attempt((s) => ({
           credentialsRole: iam.Role.fromRoleArn(s, 'R', 'arn:aws:iam::111122223333:role/r'),
         })),
-        'integration.allow',
+        'integration.allow of POST /events',
         '"1 permissions"',
         'A given credentialsRole is used as it is',
       );
@@ -342,7 +342,7 @@ describe('RouteIntegration.awsService', () => {
         attempt(() => ({
           allow: [{ actions: [], resources: ['arn:aws:events:us-east-1:111122223333:event-bus/x'] }],
         })),
-        'integration.allow[0]',
+        'integration.allow[0] of POST /events',
         '{"actions":[],"resources":["arn:aws:events:us-east-1:111122223333:event-bus/x"]}',
         'A permission names at least one action and one resource.',
       );
@@ -355,7 +355,7 @@ describe('RouteIntegration.awsService', () => {
           attempt(() => ({
             allow: [{ actions: [action], resources: ['arn:aws:events:us-east-1:111122223333:event-bus/x'] }],
           })),
-          'integration.allow[0].actions',
+          'integration.allow[0].actions of POST /events',
           JSON.stringify(action),
           "An action is one exact IAM action, '<service>:<Action>' without wildcards, of 'events:' or 'kms:'.",
         );
@@ -372,7 +372,7 @@ describe('RouteIntegration.awsService', () => {
             },
           ],
         })),
-        'integration.allow[0].actions',
+        'integration.allow[0].actions of POST /events',
         '["events:PutEvents","kms:Decrypt"]',
         "A permission's actions are of one service",
       );
@@ -388,7 +388,7 @@ describe('RouteIntegration.awsService', () => {
     ])('a resource is a wildcard, of another service, or not an ARN: %s', (resource) => {
       expectInvalid(
         attempt(() => ({ allow: [{ actions: ['events:PutEvents'], resources: [resource] }] })),
-        'integration.allow[0].resources',
+        'integration.allow[0].resources of POST /events',
         JSON.stringify(resource),
         "A resource is the ARN of one events resource, the service of the permission's actions, with no wildcard but a trailing '/*'.",
       );
@@ -414,7 +414,7 @@ describe('RouteIntegration.awsService', () => {
     test.each([[''], ['  \n ']])('the request template is empty: %j', (requestTemplate) => {
       expectInvalid(
         attempt(() => ({ requestTemplate })),
-        'integration.requestTemplate',
+        'integration.requestTemplate of POST /events',
         JSON.stringify(requestTemplate),
         'A mapping template is non-empty Velocity (VTL) text',
       );
@@ -423,7 +423,7 @@ describe('RouteIntegration.awsService', () => {
     test('the response template is empty', () => {
       expectInvalid(
         attempt(() => ({ responseTemplate: ' ' })),
-        'integration.responseTemplate',
+        'integration.responseTemplate of POST /events',
         '" "',
         'A mapping template is non-empty Velocity (VTL) text',
       );
@@ -436,7 +436,7 @@ describe('RouteIntegration.awsService', () => {
     ])('a request header is not a name with a static value: %j %j', (name, value) => {
       expectInvalid(
         attempt(() => ({ requestHeaders: { [name]: value } })),
-        `integration.requestHeaders.${name}`,
+        `integration.requestHeaders.${name} of POST /events`,
         JSON.stringify(value),
         "A request header is named by letters, digits and '-', with a non-empty value without apostrophes.",
       );
@@ -445,7 +445,7 @@ describe('RouteIntegration.awsService', () => {
     test.each([[199], [300], [200.5]])('the success status code is not 2XX: %d', (successStatusCode) => {
       expectInvalid(
         attempt(() => ({ successStatusCode })),
-        'integration.successStatusCode',
+        'integration.successStatusCode of POST /events',
         String(successStatusCode),
         'A successful call is answered with a 2XX status code, 200-299.',
       );
@@ -454,7 +454,7 @@ describe('RouteIntegration.awsService', () => {
     test('an error code is not a name', () => {
       expectInvalid(
         attempt(() => ({ errors: [{ errorCode: 'Conditional|.*', statusCode: 409 }] })),
-        'integration.errors[0].errorCode',
+        'integration.errors[0].errorCode of POST /events',
         '"Conditional|.*"',
         "An error code is the service's name for the error",
       );
@@ -463,7 +463,7 @@ describe('RouteIntegration.awsService', () => {
     test.each([[399], [600]])('an error status code is not 400-599: %d', (statusCode) => {
       expectInvalid(
         attempt(() => ({ errors: [{ errorCode: 'ValidationException', statusCode }] })),
-        'integration.errors[0].statusCode',
+        'integration.errors[0].statusCode of POST /events',
         String(statusCode),
         'An error is answered with a status code of 400-599.',
       );
@@ -474,7 +474,7 @@ describe('RouteIntegration.awsService', () => {
       (message) => {
         expectInvalid(
           attempt(() => ({ errors: [{ errorCode: 'ValidationException', statusCode: 400, message }] })),
-          'integration.errors[0].message',
+          'integration.errors[0].message of POST /events',
           JSON.stringify(message),
           'A message is 1-256 characters known at synth, without $, # or control characters',
         );

@@ -610,7 +610,7 @@ describe('RouteIntegration.s3: validation', () => {
     (keyPrefix) => {
       expectInvalid(
         () => route(fixture(), 'GET', '/files/{key+}', { keyPrefix }),
-        'integration.keyPrefix',
+        'integration.keyPrefix of GET /files/{key+}',
         JSON.stringify(keyPrefix),
         "A key prefix is 1-512 letters, digits and . _ - /, not starting with '/', without '//' or '.' and '..' segments, e.g. 'public/'.",
       );
@@ -621,7 +621,7 @@ describe('RouteIntegration.s3: validation', () => {
     const f = fixture();
     expectInvalid(
       () => route(f, 'GET', '/files/{key+}', { keyPrefix: f.bucket.bucketName }),
-      'integration.keyPrefix',
+      'integration.keyPrefix of GET /files/{key+}',
       JSON.stringify(f.bucket.bucketName),
       'The key prefix must be known at synth',
     );
@@ -630,7 +630,7 @@ describe('RouteIntegration.s3: validation', () => {
   test.each(['POST', 'PATCH', 'ANY'])('fails when an object route is %s', (method) => {
     expectInvalid(
       () => route(fixture(), method, '/files/{key+}', { allowWrites: true }),
-      'method',
+      `method of ${method} /files/{key+}`,
       JSON.stringify(method),
       'An S3 object route is GET or HEAD (read the object), PUT (upload) or DELETE, each a route of its own',
     );
@@ -639,7 +639,7 @@ describe('RouteIntegration.s3: validation', () => {
   test.each(['PUT', 'DELETE'])('fails when a %s route does not allow writes', (method) => {
     expectInvalid(
       () => route(fixture(), method, '/files/{key+}'),
-      'integration.allowWrites',
+      `integration.allowWrites of ${method} /files/{key+}`,
       'undefined',
       `A ${method} route changes objects: set allowWrites: true on the integration to upload and delete; without it S3 routes only read.`,
     );
@@ -648,7 +648,7 @@ describe('RouteIntegration.s3: validation', () => {
   test('fails when an object route has no path variable to name the object', () => {
     expectInvalid(
       () => route(fixture(), 'GET', '/files'),
-      'path',
+      'path of GET /files',
       '"no path variable"',
       'An S3 object route names the object with its path variables, e.g. /files/{key+}',
     );
@@ -657,13 +657,13 @@ describe('RouteIntegration.s3: validation', () => {
   test('fails when a listing route allows writes, or is not a GET', () => {
     expectInvalid(
       () => route(fixture(), 'GET', '/files', { listObjects: true, allowWrites: true }),
-      'integration.allowWrites',
+      'integration.allowWrites of GET /files',
       'true',
       'A listing route only reads; allowWrites applies to PUT and DELETE object routes.',
     );
     expectInvalid(
       () => route(fixture(), 'HEAD', '/files', { listObjects: true }),
-      'method',
+      'method of HEAD /files',
       '"HEAD"',
       'A listing route (listObjects) is a GET route.',
     );
@@ -672,13 +672,13 @@ describe('RouteIntegration.s3: validation', () => {
   test('fails when the binary media types are empty or malformed', () => {
     expectInvalid(
       () => route(fixture(), 'GET', '/files/{key+}', { binaryMediaTypes: [] }),
-      'integration.binaryMediaTypes',
+      'integration.binaryMediaTypes of GET /files/{key+}',
       '[]',
       'List at least one media type',
     );
     expectInvalid(
       () => route(fixture(), 'GET', '/files/{key+}', { binaryMediaTypes: ['png'] }),
-      'integration.binaryMediaTypes',
+      'integration.binaryMediaTypes of GET /files/{key+}',
       '"png"',
       "A media type is 'type/subtype'",
     );
@@ -691,7 +691,7 @@ describe('RouteIntegration.s3: validation', () => {
         f.api.addRoute('PUT', '/files/{key+}', RouteIntegration.s3(f.bucket, { allowWrites: true }), {
           cache: { shared: true, allowNonReadMethod: true },
         }),
-      'cache',
+      'cache of PUT /files/{key+}',
       '"a cached PUT route"',
       'Only S3 reads can be cached: a cached PUT or DELETE would answer without reaching S3.',
     );
@@ -716,7 +716,7 @@ describe('RouteIntegration.s3: validation', () => {
           '/files/{key+}',
           { binaryMediaTypes: ['image/*'] },
         ),
-      'cors.allowOrigins',
+      'cors.allowOrigins of GET /files/{key+}',
       '"several origins"',
       'An S3 object route returns the object unchanged, so API Gateway cannot answer each listed origin on it',
     );

@@ -523,7 +523,7 @@ describe('RouteIntegration.sqs', () => {
     test('a FIFO queue has no message group id', () => {
       expectInvalid(
         attempt({}, { fifo: true, contentBasedDeduplication: true }),
-        'integration.messageGroupId',
+        'integration.messageGroupId of POST /messages',
         'undefined',
         'A FIFO queue needs a message group id for every message',
       );
@@ -532,7 +532,7 @@ describe('RouteIntegration.sqs', () => {
     test('a FIFO queue that does not deduplicate by content gets no deduplication id', () => {
       expectInvalid(
         attempt({ messageGroupId: RequestValue.constant('g') }, { fifo: true }),
-        'integration.deduplicationId',
+        'integration.deduplicationId of POST /messages',
         'undefined',
         'This FIFO queue does not deduplicate by content',
       );
@@ -541,7 +541,7 @@ describe('RouteIntegration.sqs', () => {
     test('a standard queue is given a deduplication id', () => {
       expectInvalid(
         attempt({ deduplicationId: RequestValue.header('Idempotency-Key') }),
-        'integration.deduplicationId',
+        'integration.deduplicationId of POST /messages',
         '"header Idempotency-Key"',
         'Only a FIFO queue deduplicates messages',
       );
@@ -555,7 +555,7 @@ describe('RouteIntegration.sqs', () => {
             { messageGroupId: RequestValue.constant(id) },
             { fifo: true, contentBasedDeduplication: true },
           ),
-          'integration.messageGroupId',
+          'integration.messageGroupId of POST /messages',
           JSON.stringify(id),
           'A message group or deduplication id is 1-128 letters, digits and punctuation',
         );
@@ -565,7 +565,7 @@ describe('RouteIntegration.sqs', () => {
     test('a constant is empty', () => {
       expectInvalid(
         attempt({ messageAttributes: { source: RequestValue.constant('') } }),
-        'integration.messageAttributes.source',
+        'integration.messageAttributes.source of POST /messages',
         '""',
         'A constant is a non-empty string known at synth.',
       );
@@ -576,7 +576,7 @@ describe('RouteIntegration.sqs', () => {
       (name) => {
         expectInvalid(
           attempt({ messageAttributes: { [name]: RequestValue.constant('v') } }),
-          'integration.messageAttributes',
+          'integration.messageAttributes of POST /messages',
           JSON.stringify(name),
           'An attribute name is 1-256 letters, digits and _ - .',
         );
@@ -589,7 +589,7 @@ describe('RouteIntegration.sqs', () => {
       );
       expectInvalid(
         attempt({ messageAttributes: attributes }),
-        'integration.messageAttributes',
+        'integration.messageAttributes of POST /messages',
         JSON.stringify(Object.keys(attributes)),
         'A message has at most 10 attributes.',
       );
@@ -598,7 +598,7 @@ describe('RouteIntegration.sqs', () => {
     test('a path variable is not one of the route', () => {
       expectInvalid(
         attempt({ messageAttributes: { id: RequestValue.pathVariable('orderId') } }, {}, '/orders/{id}'),
-        'integration.messageAttributes.id',
+        'integration.messageAttributes.id of POST /orders/{id}',
         '"orderId"',
         "The route's path variables are {id}.",
       );
@@ -607,7 +607,7 @@ describe('RouteIntegration.sqs', () => {
     test('a header name is not one API Gateway declares', () => {
       expectInvalid(
         attempt({ messageAttributes: { a: RequestValue.header("X-'Quoted'") } }),
-        'integration.messageAttributes.a',
+        'integration.messageAttributes.a of POST /messages',
         '"X-\'Quoted\'"',
         'A header, query string or path variable name is 1-128 letters, digits and . _ -.',
       );
@@ -616,7 +616,7 @@ describe('RouteIntegration.sqs', () => {
     test('a body field is not a JSONPath to one field', () => {
       expectInvalid(
         attempt({ messageAttributes: { a: RequestValue.bodyJsonPath("$..items[?(@.x=='1')]") } }),
-        'integration.messageAttributes.a',
+        'integration.messageAttributes.a of POST /messages',
         JSON.stringify("$..items[?(@.x=='1')]"),
         "A body field is a JSONPath to one field: '$' followed by .name and [index] steps",
       );
@@ -625,7 +625,7 @@ describe('RouteIntegration.sqs', () => {
     test('a context variable is not a dotted name', () => {
       expectInvalid(
         attempt({ messageAttributes: { a: RequestValue.contextVariable('$context.requestId') } }),
-        'integration.messageAttributes.a',
+        'integration.messageAttributes.a of POST /messages',
         '"$context.requestId"',
         "A context variable is named without '$context.'",
       );
@@ -634,7 +634,7 @@ describe('RouteIntegration.sqs', () => {
     test.each([[[]], [['text/*']]])('the content types are not exact types: %j', (contentTypes) => {
       expectInvalid(
         attempt({ contentTypes }),
-        'integration.contentTypes',
+        'integration.contentTypes of POST /messages',
         JSON.stringify(contentTypes),
         'List at least one content type, each exact',
       );
@@ -643,7 +643,7 @@ describe('RouteIntegration.sqs', () => {
     test('a content type is not a media type', () => {
       expectInvalid(
         attempt({ contentTypes: ['json'] }),
-        'integration.contentTypes',
+        'integration.contentTypes of POST /messages',
         '"json"',
         "A media type is 'type/subtype'",
       );

@@ -380,7 +380,7 @@ describe('RouteIntegration.stepFunctions', () => {
       const imported = sfn.StateMachine.fromStateMachineArn(s, 'Imported', MACHINE_ARN);
       expectInvalid(
         () => start(s, imported),
-        'integration.stateMachineType',
+        'integration.stateMachineType of POST /checkout/{cartId}',
         'undefined',
         'set stateMachineType to StateMachineType.STANDARD or StateMachineType.EXPRESS',
       );
@@ -393,7 +393,7 @@ describe('RouteIntegration.stepFunctions', () => {
           start(s, machine(s, sfn.StateMachineType.STANDARD), {
             stateMachineType: sfn.StateMachineType.EXPRESS,
           }),
-        'integration.stateMachineType',
+        'integration.stateMachineType of POST /checkout/{cartId}',
         '"EXPRESS"',
         'The state machine Stack/Machine is STANDARD',
       );
@@ -403,7 +403,7 @@ describe('RouteIntegration.stepFunctions', () => {
       const s = stack();
       expectInvalid(
         () => start(s, machine(s, sfn.StateMachineType.STANDARD), { errorStatusCodes: { OutOfStock: 409 } }),
-        'integration.errorStatusCodes',
+        'integration.errorStatusCodes of POST /checkout/{cartId}',
         '{"OutOfStock":409}',
         'errorStatusCodes apply to EXPRESS state machines only',
       );
@@ -413,7 +413,7 @@ describe('RouteIntegration.stepFunctions', () => {
       const s = stack();
       expectInvalid(
         () => start(s, machine(s, sfn.StateMachineType.EXPRESS), { errorStatusCodes: { OutOfStock: code } }),
-        'integration.errorStatusCodes.OutOfStock',
+        'integration.errorStatusCodes.OutOfStock of POST /checkout/{cartId}',
         String(code),
         'A failure the client caused is answered with a 4XX status code, 400-499',
       );
@@ -423,7 +423,7 @@ describe('RouteIntegration.stepFunctions', () => {
       const s = stack();
       expectInvalid(
         () => start(s, machine(s, sfn.StateMachineType.EXPRESS), { errorStatusCodes: { "O'Neil": 409 } }),
-        'integration.errorStatusCodes',
+        'integration.errorStatusCodes of POST /checkout/{cartId}',
         '"O\'Neil"',
         'An error is named by 1-128 letters, digits and _ . : -',
       );
@@ -436,7 +436,7 @@ describe('RouteIntegration.stepFunctions', () => {
           start(s, machine(s, sfn.StateMachineType.STANDARD), {
             executionName: RequestValue.constant('checkout'),
           }),
-        'integration.executionName',
+        'integration.executionName of POST /checkout/{cartId}',
         '"constant \\"checkout\\""',
         'An execution name is unique per state machine for 90 days',
       );
@@ -446,7 +446,7 @@ describe('RouteIntegration.stepFunctions', () => {
       const s = stack();
       expectInvalid(
         () => start(s, machine(s, sfn.StateMachineType.STANDARD), { callerClaims: ['cognito:groups'] }),
-        'integration.callerClaims',
+        'integration.callerClaims of POST /checkout/{cartId}',
         '"cognito:groups"',
         'A claim is named by 1-128 letters, digits and underscores',
       );
@@ -456,7 +456,7 @@ describe('RouteIntegration.stepFunctions', () => {
       const s = stack();
       expectInvalid(
         () => start(s, machine(s, sfn.StateMachineType.STANDARD), { includeHeaders: ['X Trace'] }),
-        'integration.includeHeaders',
+        'integration.includeHeaders of POST /checkout/{cartId}',
         '"X Trace"',
         'A header, query string or path variable name is 1-128 letters, digits and . _ -.',
       );
