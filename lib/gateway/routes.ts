@@ -157,6 +157,12 @@ export function renderOperation(record: RouteRecord, withExtensions: boolean): O
     };
   }
   operation.responses = record.integration.responses ?? PROXY_RESPONSES;
+  if (!withExtensions && record.integration.responseBodies) {
+    operation.responses = withJsonBodies(
+      operation.responses as OpenApiObject,
+      record.integration.responseBodies,
+    );
+  }
   if (record.security) {
     operation.security = [record.security];
   }
@@ -165,6 +171,18 @@ export function renderOperation(record: RouteRecord, withExtensions: boolean): O
   }
   record.route._applyOverrides(operation);
   return withExtensions ? operation : (withoutExtensions(operation) as OpenApiObject);
+}
+
+/** `responses` with an `application/json` body on each response `bodies` has a schema for. */
+function withJsonBodies(responses: OpenApiObject, bodies: Record<string, OpenApiObject>): OpenApiObject {
+  return Object.fromEntries(
+    Object.entries(responses).map(([status, response]) => [
+      status,
+      bodies[status]
+        ? { ...(response as OpenApiObject), content: { 'application/json': { schema: bodies[status] } } }
+        : response,
+    ]),
+  );
 }
 
 /** Path parameters first, then query strings, then headers, as API Gateway's console lists them. */

@@ -71,6 +71,40 @@ const DESCRIPTIONS: Record<string, string> = {
   '504': 'The backend did not finish in time',
 };
 
+/** The JSON Schema of an error body, for the contract. */
+export const ERROR_BODY_SCHEMA: OpenApiObject = {
+  type: 'object',
+  required: ['message', 'type', 'requestId'],
+  properties: {
+    message: { type: 'string', description: 'What went wrong, for people' },
+    type: { type: 'string', description: 'What went wrong, for programs, e.g. INTEGRATION_THROTTLED' },
+    requestId: {
+      type: 'string',
+      description: "API Gateway's request id, which finds the request in the logs",
+    },
+  },
+};
+
+/**
+ * The schemas of the JSON bodies of `statusCodes`: every error (4XX, 5XX) answers with an error body, and
+ * the success status with `successSchema` when the body is known.
+ */
+export function responseBodySchemas(
+  statusCodes: string[],
+  success?: { readonly statusCode: number; readonly schema: OpenApiObject },
+): Record<string, OpenApiObject> {
+  const bodies: Record<string, OpenApiObject> = {};
+  for (const statusCode of statusCodes) {
+    if (Number(statusCode) >= 400) {
+      bodies[statusCode] = ERROR_BODY_SCHEMA;
+    }
+  }
+  if (success) {
+    bodies[`${success.statusCode}`] = success.schema;
+  }
+  return bodies;
+}
+
 /** The body of an error response: the API's gateway-response shape. */
 export function errorBody(type: string, message: string): string {
   return `{"message":${JSON.stringify(message)},"type":${JSON.stringify(type)},"requestId":"$context.requestId"}`;
@@ -98,6 +132,8 @@ export interface AwsResponseMapping {
   readonly successDescription: string;
   /** The template that writes a successful response; it may override the status to one of `otherStatusCodes`. */
   readonly successTemplate: string;
+  /** The JSON Schema of the success body, when the template writes a known shape. */
+  readonly successSchema?: OpenApiObject;
   /** Rules for the service's 4XX errors, tried in order; an error none names is a 500. */
   readonly errorRules: ServiceErrorRule[];
   /** Status codes the templates may set besides those above, with their descriptions. */
@@ -108,6 +144,8 @@ export interface AwsResponseMapping {
 export interface RenderedAwsResponses {
   readonly integrationResponses: OpenApiObject;
   readonly methodResponses: Record<string, OpenApiObject>;
+  /** The JSON bodies of the method responses, for the contract. */
+  readonly responseBodies: Record<string, OpenApiObject>;
 }
 
 /**
@@ -162,7 +200,11 @@ export function renderAwsResponses(
       .sort(([a], [b]) => Number(a) - Number(b))
       .map(([statusCode, description]) => [statusCode, { description, ...headers }]),
   );
-  return { integrationResponses, methodResponses };
+  const responseBodies = responseBodySchemas(
+    Object.keys(methodResponses),
+    mapping.successSchema && { statusCode: mapping.successStatusCode, schema: mapping.successSchema },
+  );
+  return { integrationResponses, methodResponses, responseBodies };
 }
 
 /** A description of a status code the templates may set. */

@@ -220,6 +220,7 @@ export function renderAwsServiceIntegration(
       responses: responses.integrationResponses,
     },
     responses: responses.methodResponses,
+    responseBodies: responses.responseBodies,
   };
 }
 

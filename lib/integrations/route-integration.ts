@@ -89,6 +89,11 @@ export interface IntegrationRendering {
   readonly integration: OpenApiObject;
   /** The operation's responses (method responses), by status code. */
   readonly responses?: Record<string, OpenApiObject>;
+  /**
+   * JSON Schemas of the JSON bodies the responses carry, by status code: for the contract only. The
+   * definition's method responses stay without them, since API Gateway would import each as a model.
+   */
+  readonly responseBodies?: Record<string, OpenApiObject>;
   /** Method request parameters the integration needs declared. */
   readonly requestParameters?: Record<string, boolean>;
   /** Media types the API must treat as binary for this integration's requests or responses. */

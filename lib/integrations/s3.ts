@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { checkMediaTypes } from '../private/limits';
 import { OpenApiObject, responseHeaders } from '../private/openapi';
+import { errorBody, responseBodySchemas } from './aws-integration';
 import type { IntegrationContext, IntegrationRendering } from './route-integration';
 import { bucketRegion, s3IntegrationAccess } from './s3-access';
 
@@ -94,7 +95,7 @@ function errorResponse(pattern: string, statusCode: number, message: string, typ
     pattern,
     statusCode,
     description: message,
-    template: `{"message":"${message}","type":"${type}","requestId":"$context.requestId"}`,
+    template: errorBody(type, message),
   };
 }
 
@@ -283,6 +284,7 @@ function renderObject(
       ...(cacheKeyParameters ? { cacheKeyParameters } : {}),
     },
     responses: rendered.methodResponses,
+    responseBodies: rendered.responseBodies,
     requestParameters: methodParameters,
     binaryMediaTypes,
   };
@@ -309,7 +311,10 @@ function renderList(ctx: IntegrationContext, bucket: s3.IBucket, keyPrefix: stri
     ? unique([...ctx.cacheKeyParameters, ...LIST_PARAMETERS.map((n) => `method.request.querystring.${n}`)])
     : undefined;
   const root = listRoot(keyPrefix, ctx.pathVariables);
-  const rendered = renderResponses(ctx, S3_RESPONSES.list, listResponseTemplate(root));
+  const rendered = renderResponses(ctx, S3_RESPONSES.list, {
+    template: listResponseTemplate(root),
+    schema: LISTING_SCHEMA,
+  });
   return {
     integration: {
       type: 'aws',
@@ -332,6 +337,7 @@ function renderList(ctx: IntegrationContext, bucket: s3.IBucket, keyPrefix: stri
       ...(cacheKeyParameters ? { cacheKeyParameters } : {}),
     },
     responses: rendered.methodResponses,
+    responseBodies: rendered.responseBodies,
     requestParameters: methodParameters,
   };
 }
@@ -340,13 +346,17 @@ function renderList(ctx: IntegrationContext, bucket: s3.IBucket, keyPrefix: stri
 function renderResponses(
   ctx: IntegrationContext,
   responses: S3Response[],
-  successTemplate?: string,
-): { integrationResponses: OpenApiObject; methodResponses: Record<string, OpenApiObject> } {
+  success?: { readonly template: string; readonly schema: OpenApiObject },
+): {
+  integrationResponses: OpenApiObject;
+  methodResponses: Record<string, OpenApiObject>;
+  responseBodies: Record<string, OpenApiObject>;
+} {
   const cors = ctx.cors;
   const integrationResponses: OpenApiObject = {};
   const methodResponses: Record<string, OpenApiObject> = {};
   for (const response of responses) {
-    const template = response.statusCode === 200 && successTemplate ? successTemplate : response.template;
+    const template = response.statusCode === 200 && success ? success.template : response.template;
     const responseParameters: Record<string, string> = { ...cors?.responseParameters };
     const declared: Record<string, boolean> = { ...cors?.methodResponseParameters };
     for (const header of response.headers ?? []) {
@@ -370,7 +380,11 @@ function renderResponses(
       ...(Object.keys(declared).length > 0 ? { headers: responseHeaders(declared) } : {}),
     };
   }
-  return { integrationResponses, methodResponses };
+  const responseBodies = responseBodySchemas(
+    Object.keys(methodResponses),
+    success && { statusCode: 200, schema: success.schema },
+  );
+  return { integrationResponses, methodResponses, responseBodies };
 }
 
 /** The key prefix of a listing: the route's prefix, then its path variables as folders. */
@@ -402,6 +416,37 @@ function xmlValue(source: string, tag: string, target: string): string {
 
 /** `$value` as the text of a JSON string: JavaScript escaping, and `\'` (not JSON) back to `'`. */
 const JSON_TEXT = (value: string): string => `$util.escapeJavaScript(${value}).replaceAll("\\\\'","'")`;
+
+/** The JSON Schema of what `listResponseTemplate` writes. */
+const LISTING_SCHEMA: OpenApiObject = {
+  type: 'object',
+  required: ['objects', 'prefixes', 'cursor'],
+  properties: {
+    objects: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['key', 'size', 'lastModified', 'etag'],
+        properties: {
+          key: { type: 'string', description: "The object's key under the listed prefix" },
+          size: { type: 'integer', description: 'Bytes' },
+          lastModified: { type: 'string', format: 'date-time' },
+          etag: { type: 'string' },
+        },
+      },
+    },
+    prefixes: {
+      type: 'array',
+      items: { type: 'string' },
+      description: "The folders under the listed prefix, with a delimiter ('/')",
+    },
+    cursor: {
+      type: 'string',
+      nullable: true,
+      description: 'Pass as ?cursor= for the next page; null on the last page',
+    },
+  },
+};
 
 /**
  * The listing's response template: S3's ListObjectsV2 XML (base64 when binary to the API) as JSON,

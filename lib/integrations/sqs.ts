@@ -2,6 +2,7 @@ import { Aws, Fn, Names, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { PresetValidationError } from '../private/errors';
+import { OpenApiObject } from '../private/openapi';
 import {
   checkContentTypes,
   errorBody,
@@ -140,6 +141,7 @@ export function renderSqsIntegration(
       successStatusCode: 200,
       successDescription: 'The message is in the queue: its id',
       successTemplate: sendMessageResponseTemplate(queue.fifo),
+      successSchema: sendMessageResponseSchema(queue.fifo),
       errorRules: [MESSAGE_REJECTED, THROTTLED],
       otherStatusCodes: { '502': statusDescription(502) },
     },
@@ -163,6 +165,7 @@ export function renderSqsIntegration(
       responses: responses.integrationResponses,
     },
     responses: responses.methodResponses,
+    responseBodies: responses.responseBodies,
     requestParameters,
   };
 }
@@ -233,6 +236,19 @@ function sendMessageResponseTemplate(fifo: boolean): string {
       ? `#{else}{"messageId":"$util.escapeJavaScript($messageId)","sequenceNumber":"$util.escapeJavaScript($input.path('${result}.SequenceNumber'))"}#{end}`
       : '#{else}{"messageId":"$util.escapeJavaScript($messageId)"}#{end}',
   ].join('');
+}
+
+/** The JSON Schema of what `sendMessageResponseTemplate` writes. */
+function sendMessageResponseSchema(fifo: boolean): OpenApiObject {
+  const id = (description: string): OpenApiObject => ({ type: 'string', description });
+  return {
+    type: 'object',
+    required: fifo ? ['messageId', 'sequenceNumber'] : ['messageId'],
+    properties: {
+      messageId: id("The message's id in SQS"),
+      ...(fifo ? { sequenceNumber: id("The message's place in its group") } : {}),
+    },
+  };
 }
 
 /** `application/x-www-form-urlencoded` encoding, as Java's URLEncoder (and `$util.urlEncode`) writes it. */

@@ -2,6 +2,7 @@ import { Fn, Names, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { PresetValidationError } from '../private/errors';
+import { OpenApiObject } from '../private/openapi';
 import {
   errorBody,
   overrideStatus,
@@ -100,6 +101,16 @@ const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const ERROR_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 /** A name or input the caller can fix. */
+/** What an asynchronous start answers with: StartExecution's own result. */
+const EXECUTION_STARTED_SCHEMA: OpenApiObject = {
+  type: 'object',
+  required: ['executionArn', 'startDate'],
+  properties: {
+    executionArn: { type: 'string', description: "The execution's ARN, to follow it in Step Functions" },
+    startDate: { type: 'number', description: 'When the execution started, in seconds since the epoch' },
+  },
+};
+
 const EXECUTION_REJECTED: ServiceErrorRule = {
   codes: ['InvalidExecutionInput', 'InvalidName'],
   statusCode: 400,
@@ -219,6 +230,7 @@ export function renderStepFunctionsIntegration(
           successDescription: 'The execution started: its ARN and start date',
           successTemplate:
             '{"executionArn":$input.json(\'$.executionArn\'),"startDate":$input.json(\'$.startDate\')}',
+          successSchema: EXECUTION_STARTED_SCHEMA,
           errorRules,
         },
         ctx.cors,
@@ -236,6 +248,7 @@ export function renderStepFunctionsIntegration(
       responses: responses.integrationResponses,
     },
     responses: responses.methodResponses,
+    responseBodies: responses.responseBodies,
     requestParameters,
   };
 }

@@ -2,11 +2,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { ApiAuthorization, EdgeApi, EdgeApiProps, RouteIntegration } from '../../lib';
-import { Json } from '../support/definition';
+import { Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
 import { openApiErrors } from '../support/openapi';
 
@@ -129,6 +133,70 @@ describe('openApi(): the contract', () => {
       '"a value known only at deploy time"',
       'The contract is what clients are built from',
     );
+  });
+});
+
+describe('openApi(): the bodies of service integrations', () => {
+  const a = api();
+  const stack = Stack.of(a);
+  a.addRoute('POST', '/orders', RouteIntegration.sqs(new sqs.Queue(stack, 'Queue')));
+  const machine = new sfn.StateMachine(stack, 'Machine', {
+    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')),
+  });
+  a.addRoute('POST', '/checkout', RouteIntegration.stepFunctions(machine));
+  const bucket = new s3.Bucket(stack, 'Files');
+  a.addRoute('GET', '/files/{key+}', RouteIntegration.s3(bucket));
+  a.addRoute('GET', '/files', RouteIntegration.s3(bucket, { listObjects: true }));
+  const contract = a.openApi() as Json;
+  const error = contract.paths['/orders'].post.responses['503'].content['application/json'].schema;
+
+  test('is a valid OpenAPI 3.0 document', async () => {
+    expect(await openApiErrors(contract)).toEqual([]);
+  });
+
+  test('gives each JSON body its schema: the known successes, and every error', () => {
+    const bodies = (path: string, method: string): Json =>
+      Object.fromEntries(
+        Object.entries(contract.paths[path][method].responses as Json).map(([status, response]) => [
+          status,
+          Object.keys(response.content?.['application/json']?.schema?.properties ?? {}),
+        ]),
+      );
+    expect(bodies('/orders', 'post')).toEqual({
+      '200': ['messageId'],
+      '400': ['message', 'type', 'requestId'],
+      '500': ['message', 'type', 'requestId'],
+      '502': ['message', 'type', 'requestId'],
+      '503': ['message', 'type', 'requestId'],
+    });
+    expect(bodies('/checkout', 'post')['202']).toEqual(['executionArn', 'startDate']);
+    expect(bodies('/files', 'get')['200']).toEqual(['objects', 'prefixes', 'cursor']);
+    // An object is whatever was stored; 206 and 304 are the object's part and nothing.
+    expect(bodies('/files/{key}', 'get')).toEqual({
+      '200': [],
+      '206': [],
+      '304': [],
+      '400': ['message', 'type', 'requestId'],
+      '404': ['message', 'type', 'requestId'],
+      '412': ['message', 'type', 'requestId'],
+      '416': ['message', 'type', 'requestId'],
+      '502': ['message', 'type', 'requestId'],
+      '503': ['message', 'type', 'requestId'],
+    });
+    expect(error.required).toEqual(['message', 'type', 'requestId']);
+  });
+
+  test('the API definition carries no response bodies, so API Gateway imports no model for them', () => {
+    const template = Template.fromStack(stack);
+    for (const [method, path] of [
+      ['POST', '/orders'],
+      ['POST', '/checkout'],
+      ['GET', '/files/{key+}'],
+      ['GET', '/files'],
+    ]) {
+      const responses = Object.values(operationOf(template, method, path).responses as Json);
+      expect(responses.filter((r: Json) => r.content !== undefined)).toEqual([]);
+    }
   });
 });
 

@@ -10,7 +10,7 @@ import { AwsServiceRouteIntegrationOptions, EdgeApi, RouteIntegration } from '..
 import { acknowledgementsUnder } from '../support/acknowledgements';
 import { definitionOf, integrationOf, Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
-import { openApiErrors } from '../support/openapi';
+import { bodyErrors, contractBodySchema, openApiErrors } from '../support/openapi';
 import { renderMappingTemplate, renderResponseTemplate } from '../support/vtl';
 
 function stack(): Stack {
@@ -207,12 +207,18 @@ describe('RouteIntegration.awsService', () => {
         { message: 'The request could not be completed.', type: 'INTEGRATION_ERROR' },
       ],
     ];
+    const api = s.node.findChild('Api') as EdgeApi;
     for (const [type, status, body] of cases) {
       const out = respond(type);
       expect(out.statusOverride ?? 500).toBe(status);
       expect(JSON.parse(out.body)).toEqual({ ...body, requestId: 'request-1' });
       expect(out.body).not.toContain('secret');
+      expect(bodyErrors(contractBodySchema(api, 'POST', '/events', status), JSON.parse(out.body))).toEqual(
+        [],
+      );
     }
+    // What a successful call answers is the caller's template: the contract gives no shape for it.
+    expect(contractBodySchema(api, 'POST', '/events', 200)).toBeUndefined();
     expect(Object.keys(operationOf(t, 'POST', '/events').responses)).toEqual([
       '200',
       '400',

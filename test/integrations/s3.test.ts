@@ -7,7 +7,7 @@ import { RegionalApi, RegionalApiProps, RouteIntegration } from '../../lib';
 import { S3_RESPONSES } from '../../lib/integrations/s3';
 import { definitionOf, integrationOf, Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
-import { openApiErrors } from '../support/openapi';
+import { bodyErrors, contractBodySchema, openApiErrors } from '../support/openapi';
 import { renderMappingTemplate } from '../support/vtl';
 
 interface Fixture {
@@ -279,7 +279,12 @@ describe('RouteIntegration.s3: object routes', () => {
         }),
       );
       expect(Object.keys(out)).toEqual(['message', 'type', 'requestId']);
+      // The contract gives that body's shape for the status it answers with.
+      const schema = contractBodySchema(f.api, 'GET', '/files/{key}', Number(response.statusCode));
+      expect(bodyErrors(schema, out)).toEqual([]);
     }
+    // The object itself is whatever was stored: the contract gives no JSON shape for it.
+    expect(contractBodySchema(f.api, 'GET', '/files/{key}', 200)).toBeUndefined();
     expect(
       JSON.parse(
         renderMappingTemplate(responses.default.responseTemplates['application/json'], {
@@ -544,7 +549,8 @@ describe('RouteIntegration.s3: listing', () => {
   }
 
   test('answers JSON with keys relative to the route, awkward keys intact, and nothing of S3 (bucket, owner)', () => {
-    const { t } = listing(true);
+    const { t, f } = listing(true);
+    const schema = contractBodySchema(f.api, 'GET', '/tenants/{tenant}/files', 200);
     const response = integrationOf(t, 'GET', '/tenants/{tenant}/files').responses['200'];
     expect(response.contentHandling).toBe('CONVERT_TO_TEXT');
     const template = response.responseTemplates['application/json'];
@@ -563,20 +569,25 @@ describe('RouteIntegration.s3: listing', () => {
         cursor: '1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=',
       });
       expect(out).not.toMatch(/my-private-bucket|owner-id|STANDARD/);
+      expect(bodyErrors(schema, JSON.parse(out))).toEqual([]);
     }
   });
 
   test('answers an empty, last page', () => {
-    const { t } = listing();
+    const { t, f } = listing();
     const template = integrationOf(t, 'GET', '/files').responses['200'].responseTemplates['application/json'];
     const xml =
       '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>b</Name><Prefix>public/nothing</Prefix>' +
       '<KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated></ListBucketResult>';
-    expect(JSON.parse(renderMappingTemplate(template, { body: xml }))).toEqual({
-      objects: [],
-      prefixes: [],
-      cursor: null,
-    });
+    const page = JSON.parse(renderMappingTemplate(template, { body: xml }));
+    expect(page).toEqual({ objects: [], prefixes: [], cursor: null });
+    const schema = contractBodySchema(f.api, 'GET', '/files', 200);
+    expect(bodyErrors(schema, page)).toEqual([]);
+    expect(bodyErrors(schema, { ...page, objects: [{ key: 'a', size: '12' }] })).toEqual([
+      "/objects/0 must have required property 'lastModified'",
+      "/objects/0 must have required property 'etag'",
+      '/objects/0/size must be integer',
+    ]);
   });
 
   test('a cached listing is keyed by its query parameters too', () => {

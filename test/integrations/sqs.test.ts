@@ -8,7 +8,7 @@ import { EdgeApi, RegionalApi, RequestValue, RouteIntegration, SqsRouteIntegrati
 import { definitionOf, integrationOf, Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
 import { SqsIngestionApiStack } from '../../examples/sqs-ingestion-api';
-import { openApiErrors } from '../support/openapi';
+import { bodyErrors, contractBodySchema, openApiErrors } from '../support/openapi';
 import { MappingRequest, renderMappingTemplate, renderResponseTemplate } from '../support/vtl';
 
 function stack(): Stack {
@@ -380,6 +380,28 @@ describe('RouteIntegration.sqs', () => {
       });
     });
 
+    test('the contract gives the shape of each body the templates write', () => {
+      const standard = JSON.parse(respond('/standard', 'default', sent()).body);
+      const fifo = JSON.parse(respond('/fifo', 'default', sent('18849496460467696128')).body);
+      expect(bodyErrors(contractBodySchema(api, 'POST', '/standard', 200), standard)).toEqual([]);
+      expect(bodyErrors(contractBodySchema(api, 'POST', '/fifo', 200), fifo)).toEqual([]);
+      // A FIFO queue's answer has a sequence number; the schema says so.
+      expect(bodyErrors(contractBodySchema(api, 'POST', '/fifo', 200), standard)).toEqual([
+        "/ must have required property 'sequenceNumber'",
+      ]);
+      const invalid = respond('/standard', 'default', '{}');
+      expect(bodyErrors(contractBodySchema(api, 'POST', '/standard', 502), JSON.parse(invalid.body))).toEqual(
+        [],
+      );
+      expect(Object.keys(api.openApi().paths['/standard'].post.responses)).toEqual([
+        '200',
+        '400',
+        '500',
+        '502',
+        '503',
+      ]);
+    });
+
     test('502 when SQS answers 2XX without a message id', () => {
       const out = respond('/standard', 'default', '{}');
       expect(out.statusOverride).toBe(502);
@@ -417,6 +439,7 @@ describe('RouteIntegration.sqs', () => {
         expect(out.statusOverride ?? 500).toBe(status);
         const parsed = JSON.parse(out.body);
         expect(parsed).toEqual({ message: expect.any(String), type, requestId: 'request-1' });
+        expect(bodyErrors(contractBodySchema(api, 'POST', '/standard', status), parsed)).toEqual([]);
         expect(out.body).not.toContain(secret);
         expect(out.body).not.toContain(code === 'MissingParameter' ? 'Missing' : code);
       }

@@ -6,7 +6,7 @@ import { EdgeApi, RequestValue, RouteIntegration, StepFunctionsRouteIntegrationO
 import { definitionOf, integrationOf, Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
 import { StepFunctionsCheckoutApiStack } from '../../examples/step-functions-checkout-api';
-import { openApiErrors } from '../support/openapi';
+import { bodyErrors, contractBodySchema, openApiErrors } from '../support/openapi';
 import { joinedText } from '../support/tokens';
 import { MappingRequest, renderMappingTemplate, renderResponseTemplate } from '../support/vtl';
 
@@ -40,6 +40,11 @@ function startRequest(integration: Json, request: MappingRequest): Json {
   const rendered = renderMappingTemplate(template.replace(/<[A-Za-z0-9]+>/g, MACHINE_ARN), request);
   const parsed = JSON.parse(rendered);
   return { ...parsed, input: JSON.parse(parsed.input) };
+}
+
+/** The API `start` added to `s`. */
+function apiOf(s: Stack): EdgeApi {
+  return s.node.findChild('Api') as EdgeApi;
 }
 
 function integrationRoles(template: Template): Record<string, Json> {
@@ -149,6 +154,11 @@ describe('RouteIntegration.stepFunctions', () => {
         executionArn: 'arn:aws:states:us-east-1:111122223333:execution:checkout:e-1',
         startDate: 1.7e9,
       });
+      const schema = contractBodySchema(apiOf(s), 'POST', '/checkout/{cartId}', 202);
+      expect(bodyErrors(schema, JSON.parse(out.body))).toEqual([]);
+      expect(bodyErrors(schema, { executionArn: 'e', startDate: '2026-11-25' })).toEqual([
+        '/startDate must be number',
+      ]);
       expect(operationOf(t, 'POST', '/checkout/{cartId}').responses).toEqual({
         '202': { description: 'The execution started: its ARN and start date' },
         '400': { description: 'The backend refused the request as given' },
@@ -179,6 +189,9 @@ describe('RouteIntegration.stepFunctions', () => {
         requestId: 'request-1',
       });
       expect(out.body).not.toContain(secret);
+      expect(
+        bodyErrors(contractBodySchema(apiOf(s), 'POST', '/checkout/{cartId}', status), JSON.parse(out.body)),
+      ).toEqual([]);
     });
   });
 
@@ -250,6 +263,18 @@ describe('RouteIntegration.stepFunctions', () => {
         '500',
         '503',
         '504',
+      ]);
+    });
+
+    test("the contract gives every error's body; the output's shape is the state machine's own", () => {
+      const schemaOf = (status: number) => contractBodySchema(apiOf(s), 'POST', '/checkout/{cartId}', status);
+      expect(schemaOf(200)).toBeUndefined();
+      const declined = respond({ status: 'FAILED', error: 'Payment.Declined' });
+      expect(bodyErrors(schemaOf(402), JSON.parse(declined.body))).toEqual([]);
+      const timedOut = respond({ status: 'TIMED_OUT', error: 'States.Timeout' });
+      expect(bodyErrors(schemaOf(504), JSON.parse(timedOut.body))).toEqual([]);
+      expect(bodyErrors(schemaOf(504), { message: 'm', type: 't' })).toEqual([
+        "/ must have required property 'requestId'",
       ]);
     });
   });

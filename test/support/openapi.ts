@@ -1,4 +1,5 @@
 import { validate } from '@readme/openapi-parser';
+import Ajv from 'ajv';
 import { Json } from './definition';
 
 /**
@@ -27,4 +28,35 @@ export async function openApiErrors(
     errors.push(`openapi is ${document.openapi}, not 3.0.x`);
   }
   return errors;
+}
+
+/**
+ * The JSON Schema the contract (`api.openApi()`) gives for the body of one response, or undefined when it
+ * gives none.
+ */
+export function contractBodySchema(
+  api: { openApi(): Json },
+  method: string,
+  path: string,
+  statusCode: number,
+): Json | undefined {
+  const operation = api.openApi().paths[path]?.[method.toLowerCase()];
+  if (!operation) {
+    throw new Error(`the contract has no ${method} ${path}`);
+  }
+  return operation.responses[`${statusCode}`]?.content?.['application/json']?.schema;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, validateFormats: false });
+
+/**
+ * What is wrong with `body` for `schema` (an OpenAPI 3.0 schema: JSON Schema with `nullable`), by a
+ * well-kept validator (Ajv): empty when the body matches.
+ */
+export function bodyErrors(schema: Json | undefined, body: unknown): string[] {
+  if (!schema) {
+    return ['no schema'];
+  }
+  const validate = ajv.compile(schema);
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
 }
