@@ -84,18 +84,41 @@ export interface RouteBehindCloudFront {
   readonly route: string;
   readonly authorization: ApiAuthorization;
   readonly timeout?: Duration;
+  /** Whether the route streams its response. */
+  readonly streamed: boolean;
 }
 
-/** Throws when the route cannot work behind the distribution. */
+/**
+ * Throws when the route cannot work behind the distribution; returns its warnings (id, message).
+ *
+ * CloudFront's origin read timeout bounds the wait for the first byte of a response and for each next
+ * packet. A buffered response arrives whole, so the route's timeout must fit in it; a streamed one may
+ * run longer, as long as data keeps coming.
+ */
 export function checkRouteBehindCloudFront(
   scope: IConstruct,
   options: CloudFrontOptions,
   props: CloudFrontContext,
   route: RouteBehindCloudFront,
-): void {
+): Array<[string, string]> {
   checkNotIam(scope, `authorization of ${route.route}`, route.authorization, '');
+  if (options.cache) {
+    checkCacheKeyCoversCaller(scope, options, props, `authorization of ${route.route}`, route.authorization);
+  }
   const timeout = route.timeout ?? DEFAULT_ROUTE_TIMEOUT;
   const readTimeout = options.originReadTimeout ?? defaultCloudFront().originReadTimeout;
+  if (route.streamed) {
+    const wait = readTimeout.isUnresolved()
+      ? 'cloudFront.originReadTimeout'
+      : `${readTimeout.toSeconds()} seconds`;
+    return [
+      [
+        'cdk-apigateway-presets:streaming-idle-timeout',
+        `${route.route} streams through the CloudFront distribution, which ends a response when no data comes ` +
+          `for ${wait} (cloudFront.originReadTimeout), before the first byte too: send data at least that often.`,
+      ],
+    ];
+  }
   if (!timeout.isUnresolved() && !readTimeout.isUnresolved()) {
     if (timeout.toMilliseconds() > readTimeout.toMilliseconds()) {
       throw new PresetValidationError(
@@ -107,9 +130,7 @@ export function checkRouteBehindCloudFront(
       );
     }
   }
-  if (options.cache) {
-    checkCacheKeyCoversCaller(scope, options, props, `authorization of ${route.route}`, route.authorization);
-  }
+  return [];
 }
 
 /** The headers of the cache key: Authorization, Origin when CORS echoes one of several origins, and keyHeaders. */

@@ -7,9 +7,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import type { PresetAdditions } from '../gateway/preset-shape';
+import type { PresetAdditions, RouteToCheck } from '../gateway/preset-shape';
 import { defaultCloudFront } from '../private/defaults';
-import type { RouteOptions } from '../gateway/options';
 import { ApiAuthorization } from './auth';
 import {
   CloudFrontContext,
@@ -201,7 +200,7 @@ export class ApiCloudFront {
       stageUrl: () => Lazy.string({ produce: () => this.url() }),
       stageUrlDescription: (stageName) =>
         `URL of the CloudFront distribution in front of the ${stageName} stage of ${this.preset.node.path}`,
-      checkRoute: (method, path, options) => this.checkRoute(method, path, options),
+      checkRoute: (route) => this.checkRoute(route),
       finish: (api) => this.build({ restApi: api.restApi, stage: api.stages[0], webAcl: api.webAcl! }),
     };
   }
@@ -231,13 +230,14 @@ export class ApiCloudFront {
   /**
    * Throws when a route cannot work behind the distribution: IAM authorization (CloudFront replaces the
    * Host header the caller signed), a timeout longer than CloudFront waits, or a credential the cache
-   * key does not include.
+   * key does not include. Returns the route's warnings.
    */
-  public checkRoute(method: string, path: string, options: RouteOptions): void {
-    checkRouteBehindCloudFront(this.preset, this.options, this.props, {
+  public checkRoute({ method, path, options, streamed }: RouteToCheck): Array<[string, string]> {
+    return checkRouteBehindCloudFront(this.preset, this.options, this.props, {
       route: `${method.toUpperCase()} ${path}`,
       authorization: options.authorization ?? this.defaultAuthorization,
       timeout: options.timeout,
+      streamed,
     });
   }
 

@@ -18,6 +18,15 @@ export interface PresetShape {
   readonly prepare?: (preset: Construct) => PresetAdditions;
 }
 
+/** A route as a preset checks it, before the engine records it. */
+export interface RouteToCheck {
+  readonly method: string;
+  readonly path: string;
+  readonly options: RouteOptions;
+  /** Whether the integration streams its response. */
+  readonly streamed: boolean;
+}
+
 /** What a preset adds to the API it is built on. */
 export interface PresetAdditions {
   /** The VPC endpoints a private API is reachable through. */
@@ -37,8 +46,11 @@ export interface PresetAdditions {
    * preset's (the web ACL's per-client rate limit counts that address instead of the source IP).
    */
   readonly clientIpHeader?: string;
-  /** Checks a route before the engine does, so a route that cannot work leaves no trace. */
-  readonly checkRoute?: (method: string, path: string, options: RouteOptions) => void;
+  /**
+   * Checks a route before the engine does, so a route that cannot work leaves no trace. Returns the
+   * warnings (id, message) to leave on the route once it is recorded.
+   */
+  readonly checkRoute?: (route: RouteToCheck) => Array<[string, string]>;
   /** Called once the API, its stages and its web ACL exist, to build what goes around them. */
   readonly finish?: (api: BuiltApi) => void;
 }

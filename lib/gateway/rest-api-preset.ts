@@ -22,7 +22,7 @@ import { ApiRoute } from './api-route';
 import { ApiDocumentParts, renderContract, renderDefinition } from './definition';
 import { checkDefinition, writeContractAtSynth } from './definition-checks';
 import { RestApiPresetProps, RouteOptions } from './options';
-import { integrationTimeoutLimit, PresetShape } from './preset-shape';
+import { integrationTimeoutLimit, PresetAdditions, PresetShape } from './preset-shape';
 import { RouteTable } from './route-table';
 import {
   checkRouteOptions,
@@ -79,7 +79,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   private readonly invokePermissions: InvokePermissions;
   private readonly operationIds = new Set<string>();
   private readonly apiBinaryMediaTypes: string[];
-  private readonly routeCheck?: (method: string, path: string, options: RouteOptions) => void;
+  private readonly routeCheck?: PresetAdditions['checkRoute'];
 
   protected constructor(scope: Construct, id: string, props: RestApiPresetProps, shape: PresetShape) {
     super(scope, id);
@@ -276,7 +276,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     options: RouteOptions = {},
   ): ApiRoute {
     // Everything is checked first: a route that throws leaves no trace.
-    this.routeCheck?.(method, path, options);
+    const streaming = integration._streaming;
+    const warnings: Array<[string, string]> =
+      this.routeCheck?.({ method, path, options, streamed: streaming }) ?? [];
     const key = this.routes.parse(method, path);
     const route = `${key.method} ${key.path}`;
     if (key.method === 'OPTIONS' && this.cors) {
@@ -288,7 +290,6 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       );
     }
     const authorization = (options.authorization ?? this.defaultAuthorization)._config;
-    const streaming = integration._streaming;
     checkRouteOptions(this, key, options, { ...this.timeoutLimit, streamed: streaming }, this.operationIds);
     const cacheKeyParameters = routeCacheKey(
       this,
@@ -307,7 +308,6 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
           this.models.prepare(this, `requestSchemas of ${route}.${contentType}`, schema),
         ] as const,
     );
-    const warnings: Array<[string, string]> = [];
     const rendering = renderInRoute(route, () =>
       integration._render({
         scope: this,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Duration, Stack, Token } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -633,6 +633,40 @@ describe('RegionalApi with cloudFront: fails when', () => {
       '"29 seconds (the default)"',
       'raise cloudFront.originReadTimeout or shorten the timeout',
     );
+  });
+
+  test('a streamed route may run longer than CloudFront waits between packets, with a warning', () => {
+    const { stack, authorization } = stackWithAuthorizer();
+    const report = new lambda.Function(stack, 'Report', {
+      runtime: lambda.Runtime.NODEJS_LATEST,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = awslambda.streamifyResponse(async () => {});'),
+    });
+    const api = new RegionalApi(stack, 'Api', {
+      authorization,
+      cloudFront: { originReadTimeout: Duration.seconds(45) },
+    });
+    api.addRoute('GET', '/report', RouteIntegration.lambdaFunction(report, { streaming: true }), {
+      timeout: Duration.minutes(10),
+    });
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning(
+      '/Stack/Api/Routes/report/GET',
+      Match.stringLikeRegexp(
+        'GET /report streams through the CloudFront distribution, which ends a response when no data comes ' +
+          'for 45 seconds \\(cloudFront.originReadTimeout\\), before the first byte too.*streaming-idle-timeout',
+      ),
+    );
+    // A buffered route is refused for the same timeout; a streamed route elsewhere gets no such warning.
+    expectInvalid(
+      () => api.addRoute('GET', '/export', RouteIntegration.mock(), { timeout: Duration.minutes(10) }),
+      'timeout of GET /export',
+      '"600 seconds"',
+      'CloudFront waits 45 seconds for the API',
+    );
+    const direct = new RegionalApi(stack, 'Direct', { authorization });
+    direct.addRoute('GET', '/report', RouteIntegration.lambdaFunction(report, { streaming: true }));
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Direct/Routes/report/GET', Match.anyValue());
   });
 
   test('domain names come without a certificate, or a certificate without domain names', () => {
