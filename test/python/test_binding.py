@@ -260,3 +260,96 @@ def test_s3_proxy_and_sqs_routes_from_python():
     assert integration["type"] == "aws"
     assert "X-Tenant-Id" in integration["requestTemplates"]["application/json"]
     assert rest_api["Properties"]["BinaryMediaTypes"] == ["*/*"]
+
+
+def test_regional_api_behind_cloudfront_with_streamed_and_service_routes_from_python():
+    from aws_cdk import aws_events as events
+    from aws_cdk import aws_stepfunctions as sfn
+
+    from cdk_apigateway_presets import (
+        AwsServicePermission,
+        CloudFrontOptions,
+        RegionalApi,
+        RequestValue,
+    )
+
+    stack = cdk.Stack(cdk.App(), "RegionalFromPython")
+    pool = cognito.UserPool(stack, "Users")
+    api = RegionalApi(
+        stack,
+        "Api",
+        authorization=ApiAuthorization.cognito(user_pools=[pool]),
+        cloud_front=CloudFrontOptions(),
+    )
+    report = lambda_.Function(
+        stack,
+        "Report",
+        runtime=lambda_.Runtime.NODEJS_22_X,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("exports.handler = async () => ({});"),
+    )
+    api.add_route(
+        "GET",
+        "/report",
+        RouteIntegration.lambda_function(report, streaming=True),
+        timeout=cdk.Duration.minutes(10),
+    )
+    machine = sfn.StateMachine(
+        stack, "Checkout", definition_body=sfn.DefinitionBody.from_chainable(sfn.Pass(stack, "Pass"))
+    )
+    api.add_route(
+        "POST",
+        "/checkout/{cartId}",
+        RouteIntegration.step_functions(
+            machine, include_caller=True, execution_name=RequestValue.header("Idempotency-Key")
+        ),
+    )
+    bus = events.EventBus(stack, "Bus")
+    api.add_route(
+        "POST",
+        "/events",
+        RouteIntegration.aws_service(
+            service="events",
+            action="PutEvents",
+            allow=[AwsServicePermission(actions=["events:PutEvents"], resources=[bus.event_bus_arn])],
+            request_template='{"Entries":[{"Source":"shop","DetailType":"order","Detail":"{}"}]}',
+            request_headers={"X-Amz-Target": "AWSEvents.PutEvents", "Content-Type": "application/x-amz-json-1.1"},
+        ),
+    )
+    assert api.distribution is not None
+
+    template = Template.from_stack(stack)
+    assert len(resources(template, "AWS::CloudFront::Distribution")) == 1
+    paths = rest_api_body(template)["paths"]
+    streamed = paths["/report"]["get"]["x-amazon-apigateway-integration"]
+    assert streamed["responseTransferMode"] == "STREAM"
+    assert streamed["timeoutInMillis"] == 600000
+    start = paths["/checkout/{cartId}"]["post"]["x-amazon-apigateway-integration"]
+    assert "states:action/StartExecution" in str(start["uri"])
+    assert "Idempotency-Key" in str(start["requestTemplates"]["application/json"])
+    put_events = paths["/events"]["post"]["x-amazon-apigateway-integration"]
+    assert put_events["requestParameters"]["integration.request.header.X-Amz-Target"] == "'AWSEvents.PutEvents'"
+
+    # The contract gives the started execution's body, as it does from TypeScript.
+    contract = api.open_api()
+    started = contract["paths"]["/checkout/{cartId}"]["post"]["responses"]["202"]
+    assert started["content"]["application/json"]["schema"]["required"] == ["executionArn", "startDate"]
+
+
+def test_an_integration_error_names_its_route_from_python():
+    from aws_cdk import aws_sqs as sqs
+
+    from cdk_apigateway_presets import RegionalApi
+
+    stack = cdk.Stack(cdk.App(), "FifoFromPython")
+    api = RegionalApi(stack, "Api")
+    queue = sqs.Queue(stack, "Orders", fifo=True, content_based_deduplication=True)
+    with pytest.raises(RuntimeError) as raised:
+        api.add_route("POST", "/orders", RouteIntegration.sqs(queue))
+    message = str(raised.value)
+    # From a method call, jsii puts the error's name before the message.
+    assert re.match(
+        r"(PresetValidationError: )?\[FifoFromPython/Api\] Invalid integration\.messageGroupId of POST /orders: ",
+        message,
+    ), message
+    assert PresetErrors.is_validation_error(message) is True
