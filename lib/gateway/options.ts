@@ -249,6 +249,16 @@ export interface RouteOptions {
   readonly requestSchemas?: { [contentType: string]: apigw.JsonSchema };
 
   /**
+   * The JSON Schema of the body of the route's successful (2XX) response, for the OpenAPI contract
+   * (`openApi()`, `openApiFile`), so SDK generators type the answer. API Gateway does not check
+   * responses against it, and it is not part of the API definition. The same keywords as
+   * `requestSchemas` are allowed. Routes whose integration writes its own success body (SQS, a STANDARD
+   * Step Functions start, an S3 listing) already document it, and refuse this.
+   * @default - the contract describes the response without a body schema
+   */
+  readonly responseSchema?: apigw.JsonSchema;
+
+  /**
    * The operation's id in the OpenAPI contract, which SDK generators name methods after: letters, digits
    * and underscores, unique in the API.
    * @default - none

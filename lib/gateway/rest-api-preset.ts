@@ -29,6 +29,7 @@ import {
   methodRequestParameters,
   RouteRecord,
   warnAboutStreamIdleTimeout,
+  withResponseSchema,
 } from './routes';
 import { IRestApiPreset } from './rest-api-preset-interface';
 import { createStage, ResolvedStage, resolveStages } from './stages';
@@ -308,7 +309,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
           this.models.prepare(this, `requestSchemas of ${route}.${contentType}`, schema),
         ] as const,
     );
-    const rendering = renderInRoute(route, () =>
+    const responseSchema =
+      options.responseSchema &&
+      this.models.prepare(this, `responseSchema of ${route}`, options.responseSchema).schema;
+    const rendered = renderInRoute(route, () =>
       integration._render({
         scope: this,
         method: key.method,
@@ -320,8 +324,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
         addToDeploymentHash: (data) => this.deployment.addToLogicalId(data),
         cors: this.cors ? integrationResponseCors(this.cors) : undefined,
         warn: (id, message) => warnings.push([id, message]),
+        responseSchemaGiven: responseSchema !== undefined,
       }),
     );
+    const rendering = responseSchema ? withResponseSchema(this, route, rendered, responseSchema) : rendered;
 
     // From here on the route is recorded.
     const apiRoute = ApiRoute._create(this, key.method, key.path);

@@ -173,6 +173,38 @@ export function renderOperation(record: RouteRecord, withExtensions: boolean): O
   return withExtensions ? operation : (withoutExtensions(operation) as OpenApiObject);
 }
 
+/**
+ * The integration's rendering with `schema` as the body of its success response in the contract: the
+ * lowest 2XX status it documents (200 for a proxy). Throws when it has none, or writes that body itself.
+ */
+export function withResponseSchema(
+  scope: IConstruct,
+  route: string,
+  rendering: IntegrationRendering,
+  schema: OpenApiObject,
+): IntegrationRendering {
+  const prop = `responseSchema of ${route}`;
+  const statuses = Object.keys(rendering.responses ?? PROXY_RESPONSES).filter((s) => /^2\d\d$/.test(s));
+  const success = statuses.sort()[0];
+  if (success === undefined) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      'a schema',
+      'The route has no 2XX response to give the body of (a mock route answers with its statusCode).',
+    );
+  }
+  if (rendering.responseBodies?.[success]) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      'a schema',
+      `The integration writes the ${success} body itself, and the contract already gives its schema.`,
+    );
+  }
+  return { ...rendering, responseBodies: { ...rendering.responseBodies, [success]: schema } };
+}
+
 /** `responses` with an `application/json` body on each response `bodies` has a schema for. */
 function withJsonBodies(responses: OpenApiObject, bodies: Record<string, OpenApiObject>): OpenApiObject {
   return Object.fromEntries(

@@ -105,6 +105,24 @@ export function responseBodySchemas(
   return bodies;
 }
 
+/**
+ * Throws when the route gives `responseSchema` for a success body the integration writes itself (`body`
+ * says which): the contract already gives that body's schema.
+ */
+export function refuseResponseSchema(
+  ctx: { scope: IConstruct; responseSchemaGiven: boolean },
+  body: string,
+): void {
+  if (ctx.responseSchemaGiven) {
+    throw new PresetValidationError(
+      ctx.scope,
+      'responseSchema',
+      'a schema',
+      `The integration writes the success body (${body}) itself, and the contract already gives its schema.`,
+    );
+  }
+}
+
 /** The body of an error response: the API's gateway-response shape. */
 export function errorBody(type: string, message: string): string {
   return `{"message":${JSON.stringify(message)},"type":${JSON.stringify(type)},"requestId":"$context.requestId"}`;

@@ -81,6 +81,8 @@ export interface IntegrationContext {
    * once the route is recorded: a route that fails its checks leaves none.
    */
   readonly warn: (id: string, message: string) => void;
+  /** Whether the route gives `responseSchema`: an integration that writes its own success body refuses it. */
+  readonly responseSchemaGiven: boolean;
 }
 
 /** @internal */

@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { checkMediaTypes } from '../private/limits';
 import { OpenApiObject, responseHeaders } from '../private/openapi';
-import { errorBody, responseBodySchemas } from './aws-integration';
+import { errorBody, refuseResponseSchema, responseBodySchemas } from './aws-integration';
 import type { IntegrationContext, IntegrationRendering } from './route-integration';
 import { bucketRegion, s3IntegrationAccess } from './s3-access';
 
@@ -299,6 +299,7 @@ function renderList(ctx: IntegrationContext, bucket: s3.IBucket, keyPrefix: stri
       'A listing route (listObjects) is a GET route.',
     );
   }
+  refuseResponseSchema(ctx, 'the listing');
   const access = s3IntegrationAccess(ctx.scope, bucket);
   access.permissions.allowList(keyPrefix);
   addBucketNameToDeploymentHash(ctx, bucket);

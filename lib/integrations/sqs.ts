@@ -7,6 +7,7 @@ import {
   checkContentTypes,
   errorBody,
   overrideStatus,
+  refuseResponseSchema,
   renderAwsResponses,
   statusDescription,
   THROTTLED,
@@ -121,6 +122,7 @@ export function renderSqsIntegration(
     Object.assign(requestParameters, value.requestParameters);
   }
 
+  refuseResponseSchema(ctx, 'the message id');
   // Everything is checked: from here on, resources may be created.
   const queueName =
     queue instanceof sqs.Queue ? (queue.node.defaultChild as sqs.CfnQueue).queueName : undefined;

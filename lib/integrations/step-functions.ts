@@ -6,6 +6,7 @@ import { OpenApiObject } from '../private/openapi';
 import {
   errorBody,
   overrideStatus,
+  refuseResponseSchema,
   renderAwsResponses,
   ServiceErrorRule,
   statusDescription,
@@ -180,6 +181,9 @@ export function renderStepFunctionsIntegration(
   }
   const input = executionInput(ctx, options, requestParameters);
 
+  if (!express) {
+    refuseResponseSchema(ctx, "the execution's ARN and start date");
+  }
   // Everything is checked: from here on, resources may be created.
   const action = express ? 'StartSyncExecution' : 'StartExecution';
   const machineName =

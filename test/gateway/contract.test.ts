@@ -200,6 +200,105 @@ describe('openApi(): the bodies of service integrations', () => {
   });
 });
 
+describe('responseSchema: the success body of a route, in the contract', () => {
+  const ORDER: apigw.JsonSchema = {
+    type: apigw.JsonSchemaType.OBJECT,
+    required: ['id'],
+    properties: { id: { type: apigw.JsonSchemaType.STRING }, total: { type: apigw.JsonSchemaType.NUMBER } },
+  };
+  const RENDERED = {
+    type: 'object',
+    required: ['id'],
+    properties: { id: { type: 'string' }, total: { type: 'number' } },
+  };
+
+  test('documents the 2XX body of a proxy, a mock and an AWS service route, in the contract only', async () => {
+    const a = api();
+    const stack = Stack.of(a);
+    const fn = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200, body: "{}" });'),
+    });
+    a.addRoute('GET', '/orders/{id}', RouteIntegration.lambdaFunction(fn), { responseSchema: ORDER });
+    a.addRoute('POST', '/drafts', RouteIntegration.mock({ statusCode: 201 }), { responseSchema: ORDER });
+    const machine = new sfn.StateMachine(stack, 'Machine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')),
+      stateMachineType: sfn.StateMachineType.EXPRESS,
+    });
+    a.addRoute('POST', '/quote', RouteIntegration.stepFunctions(machine), { responseSchema: ORDER });
+    const contract = a.openApi() as Json;
+    const body = (path: string, method: string, status: string): Json | undefined =>
+      contract.paths[path][method].responses[status].content?.['application/json'].schema;
+    expect(body('/orders/{id}', 'get', '200')).toEqual(RENDERED);
+    expect(body('/drafts', 'post', '201')).toEqual(RENDERED);
+    expect(body('/quote', 'post', '200')).toEqual(RENDERED);
+    // The workflow's errors keep the library's error body.
+    expect(body('/quote', 'post', '504')?.required).toEqual(['message', 'type', 'requestId']);
+    expect(await openApiErrors(contract)).toEqual([]);
+    const template = Template.fromStack(stack);
+    expect(JSON.stringify(operationOf(template, 'GET', '/orders/{id}').responses)).not.toContain('content');
+  });
+
+  test('fails when the schema has a keyword API Gateway models cannot take', () => {
+    expectInvalid(
+      () =>
+        api().addRoute('GET', '/a', MOCK, {
+          responseSchema: { type: apigw.JsonSchemaType.STRING, default: 'x' },
+        }),
+      'responseSchema of GET /a.default',
+      '"x"',
+      'API Gateway does not support the default keyword in models',
+    );
+  });
+
+  test('fails when the route has no 2XX response', () => {
+    expectInvalid(
+      () =>
+        api().addRoute('GET', '/gone', RouteIntegration.mock({ statusCode: 410 }), { responseSchema: ORDER }),
+      'responseSchema of GET /gone',
+      '"a schema"',
+      'The route has no 2XX response to give the body of',
+    );
+  });
+
+  test('fails, leaving no role behind, when the integration writes its own success body', () => {
+    const a = api();
+    const stack = Stack.of(a);
+    const queue = new sqs.Queue(stack, 'Queue');
+    expectInvalid(
+      () => a.addRoute('POST', '/orders', RouteIntegration.sqs(queue), { responseSchema: ORDER }),
+      'responseSchema of POST /orders',
+      '"a schema"',
+      'The integration writes the success body (the message id) itself',
+    );
+    const machine = new sfn.StateMachine(stack, 'Machine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')),
+    });
+    expectInvalid(
+      () =>
+        a.addRoute('POST', '/checkout', RouteIntegration.stepFunctions(machine), { responseSchema: ORDER }),
+      'responseSchema of POST /checkout',
+      '"a schema"',
+      "The integration writes the success body (the execution's ARN and start date) itself",
+    );
+    const bucket = new s3.Bucket(stack, 'Files');
+    expectInvalid(
+      () =>
+        a.addRoute('GET', '/files', RouteIntegration.s3(bucket, { listObjects: true }), {
+          responseSchema: ORDER,
+        }),
+      'responseSchema of GET /files',
+      '"a schema"',
+      'The integration writes the success body (the listing) itself',
+    );
+    a.addRoute('GET', '/ping', MOCK);
+    const roles = Object.keys(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+    expect(roles.filter((id) => /IntegrationRoles|S3Access/.test(id))).toEqual([]);
+    expect(roles.length).toBeGreaterThan(0); // the account's CloudWatch role: the filter sees roles
+  });
+});
+
 describe('openApiFile', () => {
   test('writes the contract to the file when the app synthesizes, after every route is in', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'contract-'));

@@ -263,6 +263,7 @@ def test_s3_proxy_and_sqs_routes_from_python():
 
 
 def test_regional_api_behind_cloudfront_with_streamed_and_service_routes_from_python():
+    from aws_cdk import aws_apigateway as apigw
     from aws_cdk import aws_events as events
     from aws_cdk import aws_stepfunctions as sfn
 
@@ -315,6 +316,11 @@ def test_regional_api_behind_cloudfront_with_streamed_and_service_routes_from_py
             request_template='{"Entries":[{"Source":"shop","DetailType":"order","Detail":"{}"}]}',
             request_headers={"X-Amz-Target": "AWSEvents.PutEvents", "Content-Type": "application/x-amz-json-1.1"},
         ),
+        response_schema=apigw.JsonSchema(
+            type=apigw.JsonSchemaType.OBJECT,
+            required=["FailedEntryCount"],
+            properties={"FailedEntryCount": apigw.JsonSchema(type=apigw.JsonSchemaType.INTEGER)},
+        ),
     )
     assert api.distribution is not None
 
@@ -334,6 +340,8 @@ def test_regional_api_behind_cloudfront_with_streamed_and_service_routes_from_py
     contract = api.open_api()
     started = contract["paths"]["/checkout/{cartId}"]["post"]["responses"]["202"]
     assert started["content"]["application/json"]["schema"]["required"] == ["executionArn", "startDate"]
+    put = contract["paths"]["/events"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert put == {"type": "object", "required": ["FailedEntryCount"], "properties": {"FailedEntryCount": {"type": "integer"}}}
 
 
 def test_an_integration_error_names_its_route_from_python():
