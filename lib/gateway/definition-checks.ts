@@ -28,6 +28,7 @@ export function checkDefinition(
   scope: IConstruct,
   restApi: apigw.SpecRestApi,
   records: RouteRecord[],
+  binaryMediaTypes: string[],
 ): string[] {
   if (records.length === 0) {
     return [
@@ -35,6 +36,7 @@ export function checkDefinition(
     ];
   }
   const errors = addedBesideTheDefinition(restApi);
+  errors.push(...templatesOfBinaryBodies(records, binaryMediaTypes));
   const resources = resourceCount(records);
   if (resources > limits.MAX_RESOURCES_PER_API) {
     Annotations.of(scope).addWarningV2(
@@ -45,6 +47,43 @@ export function checkDefinition(
   }
   errors.push(...definitionSizeErrors(restApi));
   return errors;
+}
+
+/**
+ * A route that maps request bodies with a template (SQS, Step Functions, an AWS service) needs them as
+ * text. A body whose content type is one of the API's binary media types reaches the integration as
+ * binary, which no template reads, so the route would not work with any request of that type.
+ */
+function templatesOfBinaryBodies(records: RouteRecord[], binaryMediaTypes: string[]): string[] {
+  const errors: string[] = [];
+  for (const { key, integration } of records) {
+    const settings = integration.integration;
+    if (settings.contentHandling === 'CONVERT_TO_TEXT' || settings.requestTemplates === undefined) {
+      continue;
+    }
+    for (const contentType of Object.keys(settings.requestTemplates as object)) {
+      const binary = binaryMediaTypes.find((type) => mediaTypeMatches(type, contentType));
+      if (binary) {
+        errors.push(
+          `Invalid binaryMediaTypes: ${JSON.stringify(binaryMediaTypes)}. ${key.method} ${key.path} maps ` +
+            `${contentType} request bodies with a mapping template, but '${binary}' makes them binary to the API, ` +
+            'and a template cannot read a binary body. Narrow the binary media types to what is really binary ' +
+            "(e.g. binaryMediaTypes: ['image/*', 'application/pdf'] on the S3 routes or the S3ProxyApi that add '*/*').",
+        );
+      }
+    }
+  }
+  return errors;
+}
+
+/** Whether `pattern` (e.g. `image/*`, `*\/*`) covers the media type `type`, as API Gateway matches them. */
+function mediaTypeMatches(pattern: string, type: string): boolean {
+  const [patternType, patternSubtype] = pattern.toLowerCase().split('/');
+  const [typeType, typeSubtype] = type.toLowerCase().split(';')[0].trim().split('/');
+  return (
+    (patternType === '*' || patternType === typeType) &&
+    (patternSubtype === '*' || patternSubtype === typeSubtype)
+  );
 }
 
 /** Where the definition sits in the template: Resources > <logical id> > Properties > Body. */

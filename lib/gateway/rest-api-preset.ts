@@ -229,7 +229,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.routeCheck = additions.checkRoute;
     additions.finish?.({ restApi: this.restApi, stages: this.stages, webAcl: this.webAcl });
 
-    this.node.addValidation({ validate: () => checkDefinition(this, this.restApi, this.records()) });
+    this.node.addValidation({
+      validate: () => checkDefinition(this, this.restApi, this.records(), this.binaryMediaTypes()),
+    });
     if (props.openApiFile) {
       writeContractAtSynth(this, props.openApiFile, () => this.openApi());
     }

@@ -145,8 +145,10 @@ describe('openApi(): the bodies of service integrations', () => {
   });
   a.addRoute('POST', '/checkout', RouteIntegration.stepFunctions(machine));
   const bucket = new s3.Bucket(stack, 'Files');
-  a.addRoute('GET', '/files/{key+}', RouteIntegration.s3(bucket));
-  a.addRoute('GET', '/files', RouteIntegration.s3(bucket, { listObjects: true }));
+  // Narrower than the default '*/*', which would make the JSON bodies of the other routes binary.
+  const binaryMediaTypes = ['image/*', 'application/pdf'];
+  a.addRoute('GET', '/files/{key+}', RouteIntegration.s3(bucket, { binaryMediaTypes }));
+  a.addRoute('GET', '/files', RouteIntegration.s3(bucket, { listObjects: true, binaryMediaTypes }));
   const contract = a.openApi() as Json;
   const error = contract.paths['/orders'].post.responses['503'].content['application/json'].schema;
 

@@ -2,8 +2,10 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { RegionalApi, RegionalApiProps, RouteIntegration } from '../../lib';
+import { RegionalApi, RegionalApiProps, RouteIntegration, S3ProxyApi } from '../../lib';
 import { S3_RESPONSES } from '../../lib/integrations/s3';
 import { definitionOf, integrationOf, Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
@@ -741,4 +743,68 @@ test('a bucket whose name is set in code changes the deployment when the name do
     return Object.keys(Template.fromStack(f.stack).findResources('AWS::ApiGateway::Deployment'))[0];
   };
   expect(deployment('files-a')).not.toBe(deployment('files-b'));
+});
+
+describe('binary media types and the mapping templates of other routes', () => {
+  /** The message synth fails with, or '' when it does not fail. */
+  function synthError(stack: Stack): string {
+    try {
+      Template.fromStack(stack);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return '';
+  }
+
+  test("fails when an S3 route's '*/*' makes an SQS route's JSON bodies binary, in either order", () => {
+    for (const s3First of [true, false]) {
+      const f = fixture();
+      const addS3 = () => f.api.addRoute('GET', '/files/{key+}', RouteIntegration.s3(f.bucket));
+      if (s3First) addS3();
+      f.api.addRoute('POST', '/events', RouteIntegration.sqs(new sqs.Queue(f.stack, 'Queue')));
+      if (!s3First) addS3();
+      const message = synthError(f.stack);
+      expect(message).toContain(
+        '[Stack/Api] Invalid binaryMediaTypes: ["*/*"]. POST /events maps application/json request bodies with a ' +
+          "mapping template, but '*/*' makes them binary to the API, and a template cannot read a binary body. " +
+          'Narrow the binary media types',
+      );
+      expect(message.match(/Invalid binaryMediaTypes/g)).toHaveLength(1);
+    }
+  });
+
+  test("fails for the API's own binary media types too, when they cover a template's content type", () => {
+    const f = fixture({ binaryMediaTypes: ['Application/*'] });
+    const machine = new sfn.StateMachine(f.stack, 'Machine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(f.stack, 'Pass')),
+    });
+    f.api.addRoute('POST', '/checkout', RouteIntegration.stepFunctions(machine));
+    expect(synthError(f.stack)).toContain(
+      `Invalid binaryMediaTypes: ["Application/*"]. POST /checkout maps application/json request bodies with a mapping template, but 'Application/*' makes them binary`,
+    );
+  });
+
+  test('an S3ProxyApi with an SQS route needs binary media types that leave JSON as text', () => {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack');
+    const files = new S3ProxyApi(stack, 'Api');
+    files.addRoute('POST', '/events', RouteIntegration.sqs(new sqs.Queue(stack, 'Queue')));
+    expect(synthError(stack)).toContain('POST /events maps application/json request bodies');
+
+    const narrow = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack');
+    const images = new S3ProxyApi(narrow, 'Api', { binaryMediaTypes: ['image/*', 'application/pdf'] });
+    images.addRoute('POST', '/events', RouteIntegration.sqs(new sqs.Queue(narrow, 'Queue')));
+    expect(synthError(narrow)).toBe('');
+    expect(definitionOf(Template.fromStack(narrow))['x-amazon-apigateway-binary-media-types']).toEqual([
+      'image/*',
+      'application/pdf',
+    ]);
+  });
+
+  test("routes whose templates convert bodies to text (mock, S3 listing) work under '*/*'", () => {
+    const f = fixture();
+    f.api.addRoute('GET', '/files/{key+}', RouteIntegration.s3(f.bucket));
+    f.api.addRoute('GET', '/files', RouteIntegration.s3(f.bucket, { listObjects: true }));
+    f.api.addRoute('GET', '/health', RouteIntegration.mock());
+    expect(synthError(f.stack)).toBe('');
+  });
 });

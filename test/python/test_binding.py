@@ -244,7 +244,10 @@ def test_s3_proxy_and_sqs_routes_from_python():
     from cdk_apigateway_presets import RequestValue, S3ProxyApi
 
     stack = cdk.Stack(cdk.App(), "ServicesFromPython")
-    api = S3ProxyApi(stack, "Files", allow_put=True, large_objects={})
+    # Binary media types narrower than '*/*', so the SQS route's JSON bodies stay text for its template.
+    api = S3ProxyApi(
+        stack, "Files", allow_put=True, large_objects={}, binary_media_types=["image/*", "application/pdf"]
+    )
     queue = sqs.Queue(stack, "Events", enforce_ssl=True)
     api.add_route(
         "POST",
@@ -259,7 +262,7 @@ def test_s3_proxy_and_sqs_routes_from_python():
     integration = paths["/events"]["post"]["x-amazon-apigateway-integration"]
     assert integration["type"] == "aws"
     assert "X-Tenant-Id" in integration["requestTemplates"]["application/json"]
-    assert rest_api["Properties"]["BinaryMediaTypes"] == ["*/*"]
+    assert rest_api["Properties"]["BinaryMediaTypes"] == ["image/*", "application/pdf"]
 
 
 def test_regional_api_behind_cloudfront_with_streamed_and_service_routes_from_python():
