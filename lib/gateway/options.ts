@@ -253,7 +253,7 @@ export interface RouteOptions {
    * (`openApi()`, `openApiFile`), so SDK generators type the answer. API Gateway does not check
    * responses against it, and it is not part of the API definition. The same keywords as
    * `requestSchemas` are allowed. Routes whose integration writes its own success body (SQS, a STANDARD
-   * Step Functions start, an S3 listing) already document it, and refuse this.
+   * Step Functions start, an S3 listing or upload) already document it, and refuse this.
    * @default - the contract describes the response without a body schema
    */
   readonly responseSchema?: apigw.JsonSchema;

@@ -87,6 +87,8 @@ interface S3Response {
   readonly headers?: string[];
   /** A JSON body (mapping template) instead of S3's body. */
   readonly template?: string;
+  /** The JSON Schema of a success body the template writes, for the contract. */
+  readonly schema?: OpenApiObject;
 }
 
 /** Responses that end in a JSON error body, without anything of S3's (no bucket, no request id, no XML). */
@@ -138,6 +140,11 @@ export const S3_RESPONSES: Record<string, S3Response[]> = {
       description: 'The object was stored',
       headers: ['ETag'],
       template: '{"message":"Stored"}',
+      schema: {
+        type: 'object',
+        required: ['message'],
+        properties: { message: { type: 'string', enum: ['Stored'] } },
+      },
     },
     NOT_FOUND,
     errorResponse('409', 409, 'Conflict', 'CONFLICT'),
@@ -241,6 +248,10 @@ function renderObject(
     // Several origins are echoed by a template prefix; one origin (or '*') is a static header.
     checkS3Cors(ctx.scope, ctx.cors.templatePrefix !== '');
   }
+  const kind = ctx.method === 'PUT' ? 'put' : ctx.method === 'DELETE' ? 'delete' : 'read';
+  if (S3_RESPONSES[kind].some((response) => response.schema)) {
+    refuseResponseSchema(ctx, 'the confirmation');
+  }
   warnAboutBinaryApi(ctx.scope, binaryMediaTypes);
 
   const access = s3IntegrationAccess(ctx.scope, bucket);
@@ -267,7 +278,6 @@ function renderObject(
     ? unique([...ctx.cacheKeyParameters, ...requestHeaders.map((h) => `method.request.header.${h}`)])
     : undefined;
 
-  const kind = ctx.method === 'PUT' ? 'put' : ctx.method === 'DELETE' ? 'delete' : 'read';
   const key = ctx.pathVariables.map((v) => `{${v}}`).join('/');
   const rendered = renderResponses(ctx, S3_RESPONSES[kind]);
   return {
@@ -385,6 +395,11 @@ function renderResponses(
     Object.keys(methodResponses),
     success && { statusCode: 200, schema: success.schema },
   );
+  for (const response of responses) {
+    if (response.schema) {
+      responseBodies[`${response.statusCode}`] = response.schema;
+    }
+  }
   return { integrationResponses, methodResponses, responseBodies };
 }
 

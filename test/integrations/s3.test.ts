@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { JsonSchemaType } from 'aws-cdk-lib/aws-apigateway';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -180,6 +181,35 @@ describe('RouteIntegration.s3: object routes', () => {
     expect(put.responses['200'].responseParameters).toEqual(passed(['ETag']));
     expect(undeclaredResponseHeaders(operationOf(t, 'PUT', '/files/{key+}'))).toEqual([]);
     expect(undeclaredRequestParameters(operationOf(t, 'PUT', '/files/{key+}'))).toEqual([]);
+    // The upload's confirmation is the library's JSON, and the contract says so.
+    const stored = JSON.parse(
+      renderMappingTemplate(put.responses['200'].responseTemplates['application/json'], { body: '' }),
+    );
+    expect(stored).toEqual({ message: 'Stored' });
+    const schema = contractBodySchema(f.api, 'PUT', '/files/{key}', 200);
+    expect(bodyErrors(schema, stored)).toEqual([]);
+    expect(bodyErrors(schema, { message: 'Deleted' })).toEqual([
+      '/message must be equal to one of the allowed values',
+    ]);
+  });
+
+  test('responseSchema documents a JSON object read from S3; an upload, which answers its own JSON, refuses it', () => {
+    const f = fixture();
+    const document = { type: JsonSchemaType.OBJECT, required: ['id'] };
+    f.api.addRoute('GET', '/docs/{key+}', RouteIntegration.s3(f.bucket), { responseSchema: document });
+    expect(contractBodySchema(f.api, 'GET', '/docs/{key}', 200)).toEqual({
+      type: 'object',
+      required: ['id'],
+    });
+    expectInvalid(
+      () =>
+        f.api.addRoute('PUT', '/docs/{key+}', RouteIntegration.s3(f.bucket, { allowWrites: true }), {
+          responseSchema: document,
+        }),
+      'responseSchema of PUT /docs/{key+}',
+      '"a schema"',
+      'The integration writes the success body (the confirmation) itself',
+    );
   });
 
   test.each([
