@@ -240,16 +240,37 @@ export class S3ProxyApi extends RestApiPreset {
       this.largeObjectsFunction = urls.function;
       const path = `${props.largeObjects.path ?? '/presigned'}/{key+}`;
       const integration = RouteIntegration.lambdaFunction(urls.function);
-      this.addRoute('GET', path, integration);
+      this.addRoute('GET', path, integration, { responseSchema: PRESIGNED_URL_SCHEMA });
       if (props.allowPut) {
         // The media type the upload will be sent with, signed into the URL.
         this.addRoute('POST', path, integration, {
           requestParameters: { 'method.request.querystring.contentType': false },
+          responseSchema: PRESIGNED_URL_SCHEMA,
         });
       }
     }
   }
 }
+
+/** What the presigned-URL routes answer, for the contract. */
+const PRESIGNED_URL_SCHEMA: apigw.JsonSchema = {
+  type: apigw.JsonSchemaType.OBJECT,
+  required: ['url', 'method', 'headers', 'expiresAt'],
+  properties: {
+    url: { type: apigw.JsonSchemaType.STRING, description: 'The presigned S3 URL' },
+    method: {
+      type: apigw.JsonSchemaType.STRING,
+      enum: ['GET', 'PUT'],
+      description: 'The method to call it with: GET downloads, PUT uploads',
+    },
+    headers: {
+      type: apigw.JsonSchemaType.OBJECT,
+      additionalProperties: { type: apigw.JsonSchemaType.STRING },
+      description: 'Headers to send with it (an upload signs its Content-Type)',
+    },
+    expiresAt: { type: apigw.JsonSchemaType.STRING, format: 'date-time' },
+  },
+};
 
 /** Uploads need bodies past 8 KB, which the core rule set's SizeRestrictions_BODY blocks: it only counts them. */
 function wafFor(props: S3ProxyApiProps): WafOptions | undefined {

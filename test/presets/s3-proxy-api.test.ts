@@ -14,7 +14,7 @@ import { S3ProxyApi, S3ProxyApiProps } from '../../lib';
 import { acknowledgementsUnder } from '../support/acknowledgements';
 import { definitionOf, integrationOf, Json, operationsOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
-import { openApiErrors } from '../support/openapi';
+import { bodyErrors, contractBodySchema, openApiErrors } from '../support/openapi';
 
 function s3Proxy(props?: S3ProxyApiProps, validation = false): S3ProxyApi {
   const stack = new Stack(new App({ builtinCloudFormationValidation: validation }), 'Stack');
@@ -599,6 +599,25 @@ describe('the presigned-URL function', () => {
       'X-Amz-Security-Token': 'token/with+chars=',
       'X-Amz-SignedHeaders': 'host',
     });
+  });
+
+  test('answers what the contract says the presigned-URL routes answer', async () => {
+    const api = s3Proxy({ allowPut: true, largeObjects: {} });
+    const download = await invoke({ httpMethod: 'GET', pathParameters: { key: 'a.mp4' }, headers: {} });
+    const upload = await invoke({
+      httpMethod: 'POST',
+      pathParameters: { key: 'doc.pdf' },
+      queryStringParameters: { contentType: 'application/pdf' },
+      headers: {},
+    });
+    const getSchema = contractBodySchema(api, 'GET', '/presigned/{key}', 200);
+    expect(bodyErrors(getSchema, JSON.parse(download.body))).toEqual([]);
+    expect(
+      bodyErrors(contractBodySchema(api, 'POST', '/presigned/{key}', 200), JSON.parse(upload.body)),
+    ).toEqual([]);
+    expect(bodyErrors(getSchema, { ...JSON.parse(download.body), headers: { 'Content-Type': 1 } })).toEqual([
+      '/headers/Content-Type must be string',
+    ]);
   });
 
   test('answers an upload URL that signs the content type the client must send', async () => {
