@@ -184,14 +184,17 @@ export function withResponseSchema(
   schema: OpenApiObject,
 ): IntegrationRendering {
   const prop = `responseSchema of ${route}`;
-  const statuses = Object.keys(rendering.responses ?? PROXY_RESPONSES).filter((s) => /^2\d\d$/.test(s));
+  // 204 No Content has no body to describe.
+  const statuses = Object.keys(rendering.responses ?? PROXY_RESPONSES).filter(
+    (s) => /^2\d\d$/.test(s) && s !== '204',
+  );
   const success = statuses.sort()[0];
   if (success === undefined) {
     throw new PresetValidationError(
       scope,
       prop,
       'a schema',
-      'The route has no 2XX response to give the body of (a mock route answers with its statusCode).',
+      'The route has no 2XX response with a body to describe (a mock route answers with its statusCode; a 204 has no body).',
     );
   }
   if (rendering.responseBodies?.[success]) {

@@ -254,15 +254,18 @@ describe('responseSchema: the success body of a route, in the contract', () => {
     );
   });
 
-  test('fails when the route has no 2XX response', () => {
-    expectInvalid(
-      () =>
-        api().addRoute('GET', '/gone', RouteIntegration.mock({ statusCode: 410 }), { responseSchema: ORDER }),
-      'responseSchema of GET /gone',
-      '"a schema"',
-      'The route has no 2XX response to give the body of',
-    );
-  });
+  test.each([410, 204])(
+    'fails when the route has no 2XX response with a body: a mock answering %d',
+    (statusCode) => {
+      expectInvalid(
+        () =>
+          api().addRoute('GET', '/gone', RouteIntegration.mock({ statusCode }), { responseSchema: ORDER }),
+        'responseSchema of GET /gone',
+        '"a schema"',
+        'The route has no 2XX response with a body to describe',
+      );
+    },
+  );
 
   test('fails, leaving no role behind, when the integration writes its own success body', () => {
     const a = api();
