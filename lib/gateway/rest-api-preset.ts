@@ -27,6 +27,7 @@ import { RouteTable } from './route-table';
 import {
   checkRouteOptions,
   methodRequestParameters,
+  renderInRoute,
   RouteRecord,
   warnAboutStreamIdleTimeout,
   withResponseSchema,
@@ -421,14 +422,5 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
 
   private definition(): OpenApiObject {
     return renderDefinition(this.documentParts());
-  }
-}
-
-/** Runs `render`, naming the route in the integration's validation errors. */
-function renderInRoute<T>(route: string, render: () => T): T {
-  try {
-    return render();
-  } catch (error) {
-    throw error instanceof PresetValidationError ? error.inRoute(route) : error;
   }
 }

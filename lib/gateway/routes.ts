@@ -173,6 +173,15 @@ export function renderOperation(record: RouteRecord, withExtensions: boolean): O
   return withExtensions ? operation : (withoutExtensions(operation) as OpenApiObject);
 }
 
+/** Runs `render`, naming the route in the integration's validation errors. */
+export function renderInRoute<T>(route: string, render: () => T): T {
+  try {
+    return render();
+  } catch (error) {
+    throw error instanceof PresetValidationError ? error.inRoute(route) : error;
+  }
+}
+
 /**
  * The integration's rendering with `schema` as the body of its success response in the contract: the
  * lowest 2XX status it documents (200 for a proxy). Throws when it has none, or writes that body itself.

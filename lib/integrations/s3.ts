@@ -3,10 +3,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { checkMediaTypes } from '../private/limits';
-import { OpenApiObject, responseHeaders } from '../private/openapi';
-import { errorBody, refuseResponseSchema, responseBodySchemas } from './aws-integration';
+import { refuseResponseSchema } from './aws-integration';
 import type { IntegrationContext, IntegrationRendering } from './route-integration';
 import { bucketRegion, s3IntegrationAccess } from './s3-access';
+import { LISTING_SCHEMA, listRequestTemplate, listResponseTemplate, listRoot } from './s3-listing';
+import { renderResponses, S3_RESPONSES } from './s3-responses';
 
 /**
  * Options for `RouteIntegration.s3()`.
@@ -66,108 +67,8 @@ const READ_REQUEST_HEADERS = [
 ];
 /** Request headers of an upload that S3 stores with the object, and conditional writes. */
 const WRITE_REQUEST_HEADERS = ['Cache-Control', 'Content-Disposition', 'If-Match', 'If-None-Match'];
-const OBJECT_RESPONSE_HEADERS = [
-  'Content-Type',
-  'Content-Length',
-  'ETag',
-  'Last-Modified',
-  'Cache-Control',
-  'Content-Disposition',
-  'Accept-Ranges',
-];
 /** The query parameters of a listing route. */
 const LIST_PARAMETERS = ['prefix', 'cursor', 'limit', 'delimiter'];
-
-/** One integration response: the status it answers with, when the S3 status matches its pattern. */
-interface S3Response {
-  readonly pattern: string;
-  readonly statusCode: number;
-  readonly description: string;
-  /** S3 response headers passed on. */
-  readonly headers?: string[];
-  /** A JSON body (mapping template) instead of S3's body. */
-  readonly template?: string;
-  /** The JSON Schema of a success body the template writes, for the contract. */
-  readonly schema?: OpenApiObject;
-}
-
-/** Responses that end in a JSON error body, without anything of S3's (no bucket, no request id, no XML). */
-function errorResponse(pattern: string, statusCode: number, message: string, type: string): S3Response {
-  return {
-    pattern,
-    statusCode,
-    description: message,
-    template: errorBody(type, message),
-  };
-}
-
-const NOT_FOUND = errorResponse('403|404', 404, 'Not Found', 'NOT_FOUND');
-const SLOW_DOWN = errorResponse('503', 503, 'Service Unavailable', 'STORAGE_BUSY');
-const STORAGE_ERROR = errorResponse('default', 502, 'Bad Gateway', 'STORAGE_ERROR');
-const badRequest = (others: string): S3Response =>
-  errorResponse(`4(?!${others})\\d{2}`, 400, 'Bad Request', 'BAD_REQUEST');
-
-/**
- * What each kind of S3 route answers, by the status S3 answers with. The patterns match whole status codes
- * and never overlap; `default` takes everything else (other 2XX and 3XX, and 5XX but 503).
- */
-export const S3_RESPONSES: Record<string, S3Response[]> = {
-  read: [
-    { pattern: '200', statusCode: 200, description: 'The object', headers: OBJECT_RESPONSE_HEADERS },
-    {
-      pattern: '206',
-      statusCode: 206,
-      description: 'Part of the object (Range)',
-      headers: [...OBJECT_RESPONSE_HEADERS, 'Content-Range'],
-    },
-    {
-      pattern: '304',
-      statusCode: 304,
-      description: 'Not modified since the ETag or date given',
-      headers: ['ETag', 'Last-Modified', 'Cache-Control'],
-    },
-    NOT_FOUND,
-    errorResponse('412', 412, 'Precondition Failed', 'PRECONDITION_FAILED'),
-    errorResponse('416', 416, 'Range Not Satisfiable', 'RANGE_NOT_SATISFIABLE'),
-    badRequest('0[34]|1[26]'),
-    SLOW_DOWN,
-    STORAGE_ERROR,
-  ],
-  put: [
-    {
-      pattern: '200',
-      statusCode: 200,
-      description: 'The object was stored',
-      headers: ['ETag'],
-      template: '{"message":"Stored"}',
-      schema: {
-        type: 'object',
-        required: ['message'],
-        properties: { message: { type: 'string', enum: ['Stored'] } },
-      },
-    },
-    NOT_FOUND,
-    errorResponse('409', 409, 'Conflict', 'CONFLICT'),
-    errorResponse('412', 412, 'Precondition Failed', 'PRECONDITION_FAILED'),
-    badRequest('0[349]|12'),
-    SLOW_DOWN,
-    STORAGE_ERROR,
-  ],
-  delete: [
-    { pattern: '20[04]', statusCode: 204, description: 'The object is gone (or was never there)' },
-    NOT_FOUND,
-    badRequest('0[34]'),
-    SLOW_DOWN,
-    STORAGE_ERROR,
-  ],
-  // A 403 or 404 of a listing is the API's own fault (a bucket or key policy): 502 by default.
-  list: [
-    { pattern: '200', statusCode: 200, description: 'The objects under the prefix' },
-    badRequest('0[34]'),
-    SLOW_DOWN,
-    STORAGE_ERROR,
-  ],
-};
 
 /**
  * Renders an S3 route: an AWS integration with S3 (path-style, `arn:aws:apigateway:<region>:s3:path/...`)
@@ -351,150 +252,6 @@ function renderList(ctx: IntegrationContext, bucket: s3.IBucket, keyPrefix: stri
     responseBodies: rendered.responseBodies,
     requestParameters: methodParameters,
   };
-}
-
-/** Integration responses (by pattern) and the method responses they need (by status code). */
-function renderResponses(
-  ctx: IntegrationContext,
-  responses: S3Response[],
-  success?: { readonly template: string; readonly schema: OpenApiObject },
-): {
-  integrationResponses: OpenApiObject;
-  methodResponses: Record<string, OpenApiObject>;
-  responseBodies: Record<string, OpenApiObject>;
-} {
-  const cors = ctx.cors;
-  const integrationResponses: OpenApiObject = {};
-  const methodResponses: Record<string, OpenApiObject> = {};
-  for (const response of responses) {
-    const template = response.statusCode === 200 && success ? success.template : response.template;
-    const responseParameters: Record<string, string> = { ...cors?.responseParameters };
-    const declared: Record<string, boolean> = { ...cors?.methodResponseParameters };
-    for (const header of response.headers ?? []) {
-      responseParameters[`method.response.header.${header}`] = `integration.response.header.${header}`;
-      declared[`method.response.header.${header}`] = true;
-    }
-    integrationResponses[response.pattern] = {
-      statusCode: `${response.statusCode}`,
-      ...(Object.keys(responseParameters).length > 0 ? { responseParameters } : {}),
-      ...(template
-        ? {
-            // S3's body (XML, binary under the API's binary media types) becomes text for the template.
-            contentHandling: 'CONVERT_TO_TEXT',
-            responseTemplates: { 'application/json': `${cors?.templatePrefix ?? ''}${template}` },
-          }
-        : {}),
-    };
-    const status = `${response.statusCode}`;
-    methodResponses[status] = {
-      description: methodResponses[status]?.description ?? response.description,
-      ...(Object.keys(declared).length > 0 ? { headers: responseHeaders(declared) } : {}),
-    };
-  }
-  const responseBodies = responseBodySchemas(
-    Object.keys(methodResponses),
-    success && { statusCode: 200, schema: success.schema },
-  );
-  for (const response of responses) {
-    if (response.schema) {
-      responseBodies[`${response.statusCode}`] = response.schema;
-    }
-  }
-  return { integrationResponses, methodResponses, responseBodies };
-}
-
-/** The key prefix of a listing: the route's prefix, then its path variables as folders. */
-function listRoot(keyPrefix: string, pathVariables: string[]): string {
-  return keyPrefix + pathVariables.map((v) => `$input.params().path.get('${v}')/`).join('');
-}
-
-/**
- * The listing's request template: it sends S3 the prefix (the route's root, then the caller's `prefix`)
- * and the caller's `cursor` as the continuation token, and writes no body.
- */
-export function listRequestTemplate(root: string): string {
-  return [
-    '#set($q = $input.params().querystring)',
-    `#set($context.requestOverride.querystring.prefix = "${root}$!q.get('prefix')")`,
-    `#set($cursor = "$!q.get('cursor')")`,
-    '#if($cursor != "")#set($context.requestOverride.querystring.continuation-token = $cursor)#end',
-  ].join('');
-}
-
-/** A value between `<tag>` and `</tag>` in `$source`, into `$target` (Velocity has no arithmetic in arguments). */
-function xmlValue(source: string, tag: string, target: string): string {
-  return (
-    `#set($from = $${source}.indexOf('<${tag}>') + ${tag.length + 2})` +
-    `#set($to = $${source}.indexOf('</${tag}>'))` +
-    `#set($${target} = $${source}.substring($from, $to))`
-  );
-}
-
-/** `$value` as the text of a JSON string: JavaScript escaping, and `\'` (not JSON) back to `'`. */
-const JSON_TEXT = (value: string): string => `$util.escapeJavaScript(${value}).replaceAll("\\\\'","'")`;
-
-/** The JSON Schema of what `listResponseTemplate` writes. */
-const LISTING_SCHEMA: OpenApiObject = {
-  type: 'object',
-  required: ['objects', 'prefixes', 'cursor'],
-  properties: {
-    objects: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['key', 'size', 'lastModified', 'etag'],
-        properties: {
-          key: { type: 'string', description: "The object's key under the listed prefix" },
-          size: { type: 'integer', description: 'Bytes' },
-          lastModified: { type: 'string', format: 'date-time' },
-          etag: { type: 'string' },
-        },
-      },
-    },
-    prefixes: {
-      type: 'array',
-      items: { type: 'string' },
-      description: "The folders under the listed prefix, with a delimiter ('/')",
-    },
-    cursor: {
-      type: 'string',
-      nullable: true,
-      description: 'Pass as ?cursor= for the next page; null on the last page',
-    },
-  },
-};
-
-/**
- * The listing's response template: S3's ListObjectsV2 XML (base64 when binary to the API) as JSON,
- * `{"objects":[{"key","size","lastModified","etag"}],"prefixes":[...],"cursor":...}`, with keys relative to
- * the route's root and nothing of S3's own (no bucket name, no owner, no request id).
- */
-export function listResponseTemplate(root: string): string {
-  return [
-    '#set($raw = $input.body)',
-    '#if($raw.startsWith("<"))#set($xml = $raw)#{else}#set($xml = $util.base64Decode($raw))#end',
-    `#set($root = "${root}")`,
-    '#set($skip = $root.length())',
-    '{"objects":[',
-    "#foreach($part in $xml.split('<Contents>'))#if($foreach.index > 0)#if($foreach.index > 1),#end",
-    xmlValue('part', 'Key', 'key'),
-    '#set($key = $util.urlDecode($key).substring($skip))',
-    xmlValue('part', 'Size', 'size'),
-    xmlValue('part', 'LastModified', 'modified'),
-    xmlValue('part', 'ETag', 'etag'),
-    "#set($etag = $etag.replace('&quot;', '').replace('\"', ''))",
-    `{"key":"${JSON_TEXT('$key')}","size":$size,"lastModified":"${JSON_TEXT('$modified')}","etag":"${JSON_TEXT('$etag')}"}`,
-    '#end#end],"prefixes":[',
-    "#foreach($part in $xml.split('<CommonPrefixes>'))#if($foreach.index > 0)#if($foreach.index > 1),#end",
-    xmlValue('part', 'Prefix', 'prefix'),
-    '#set($prefix = $util.urlDecode($prefix).substring($skip))',
-    `"${JSON_TEXT('$prefix')}"`,
-    '#end#end],"cursor":',
-    "#if($xml.contains('<NextContinuationToken>'))",
-    xmlValue('xml', 'NextContinuationToken', 'cursor'),
-    `"${JSON_TEXT('$cursor')}"`,
-    '#{else}null#end}',
-  ].join('');
 }
 
 /**

@@ -54,6 +54,14 @@ function orders(props?: EdgeApiProps): EdgeApi {
   return a;
 }
 
+/** A state machine of one Pass state, at stack/Machine. */
+function passMachine(stack: Stack, stateMachineType: sfn.StateMachineType): sfn.StateMachine {
+  return new sfn.StateMachine(stack, 'Machine', {
+    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')),
+    stateMachineType,
+  });
+}
+
 function keysDeep(value: unknown, found: string[] = []): string[] {
   if (Array.isArray(value)) {
     value.forEach((v) => keysDeep(v, found));
@@ -140,9 +148,7 @@ describe('openApi(): the bodies of service integrations', () => {
   const a = api();
   const stack = Stack.of(a);
   a.addRoute('POST', '/orders', RouteIntegration.sqs(new sqs.Queue(stack, 'Queue')));
-  const machine = new sfn.StateMachine(stack, 'Machine', {
-    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')),
-  });
+  const machine = passMachine(stack, sfn.StateMachineType.STANDARD);
   a.addRoute('POST', '/checkout', RouteIntegration.stepFunctions(machine));
   const bucket = new s3.Bucket(stack, 'Files');
   // Narrower than the default '*/*', which would make the JSON bodies of the other routes binary.
@@ -224,10 +230,7 @@ describe('responseSchema: the success body of a route, in the contract', () => {
     });
     a.addRoute('GET', '/orders/{id}', RouteIntegration.lambdaFunction(fn), { responseSchema: ORDER });
     a.addRoute('POST', '/drafts', RouteIntegration.mock({ statusCode: 201 }), { responseSchema: ORDER });
-    const machine = new sfn.StateMachine(stack, 'Machine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')),
-      stateMachineType: sfn.StateMachineType.EXPRESS,
-    });
+    const machine = passMachine(stack, sfn.StateMachineType.EXPRESS);
     a.addRoute('POST', '/quote', RouteIntegration.stepFunctions(machine), { responseSchema: ORDER });
     const contract = a.openApi() as Json;
     const body = (path: string, method: string, status: string): Json | undefined =>
@@ -277,9 +280,7 @@ describe('responseSchema: the success body of a route, in the contract', () => {
       '"a schema"',
       'The integration writes the success body (the message id) itself',
     );
-    const machine = new sfn.StateMachine(stack, 'Machine', {
-      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')),
-    });
+    const machine = passMachine(stack, sfn.StateMachineType.STANDARD);
     expectInvalid(
       () =>
         a.addRoute('POST', '/checkout', RouteIntegration.stepFunctions(machine), { responseSchema: ORDER }),

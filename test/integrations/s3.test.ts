@@ -7,7 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { RegionalApi, RegionalApiProps, RouteIntegration, S3ProxyApi } from '../../lib';
-import { S3_RESPONSES } from '../../lib/integrations/s3';
+import { S3_RESPONSES } from '../../lib/integrations/s3-responses';
 import { definitionOf, integrationOf, Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
 import { bodyErrors, contractBodySchema, openApiErrors } from '../support/openapi';
