@@ -90,6 +90,8 @@ export interface ResourcePolicyContext {
   readonly corsPreflight: boolean;
   /** A proxy of the preset's in front of the API (the CloudFront front), if there is one. */
   readonly front?: ApiFront;
+  /** The ids of a private API's VPC endpoints (some may be tokens). */
+  readonly vpcEndpointIds?: string[];
 }
 
 /** A proxy of the preset's that every request reaches the API through. */
@@ -258,12 +260,23 @@ export function renderResourcePolicy(
     (v) => deny('DenyOtherVpcs', 'StringNotEquals', 'aws:SourceVpc', v),
     publicApi('deny every caller'),
   );
+  // The API's own policy already denies every endpoint but its own: another one here can admit no one.
+  const apiEndpoints = context.vpcEndpointIds ?? [];
+  const notTheApis = (values: string[]): string | undefined => {
+    if (apiEndpoints.some((id) => Token.isUnresolved(id))) {
+      return undefined;
+    }
+    const others = values.filter((v) => !Token.isUnresolved(v) && !apiEndpoints.includes(v));
+    return others.length > 0
+      ? `${others.join(', ')} ${others.length > 1 ? 'are not endpoints' : 'is not an endpoint'} of this API (${apiEndpoints.join(', ')}), whose policy denies requests through any other: list some of the API's own endpoints.`
+      : undefined;
+  };
   restrict(
     'allowedVpcEndpoints',
     matches(VPC_ENDPOINT),
     endpoints,
     (v) => deny('DenyOtherVpcEndpoints', 'StringNotEquals', 'aws:SourceVpce', v),
-    publicApi('deny every caller'),
+    (v) => publicApi('deny every caller')() ?? notTheApis(v),
   );
   restrict(
     'deniedVpcs',

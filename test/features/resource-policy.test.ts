@@ -259,6 +259,29 @@ describe('resourcePolicy on a private API', () => {
     expect(from('10.1.0.1')).toBe('Deny');
   });
 
+  test.each(PRIVATE)(
+    '%s: fails when allowedVpcEndpoints lists an endpoint that is not the API’s',
+    (_, preset) => {
+      expectInvalid(
+        () =>
+          build(preset, { resourcePolicy: { allowedVpcEndpoints: [ENDPOINT, 'vpce-0fedcba9876543210'] } }),
+        'resourcePolicy.allowedVpcEndpoints',
+        JSON.stringify([ENDPOINT, 'vpce-0fedcba9876543210']),
+        `vpce-0fedcba9876543210 is not an endpoint of this API (${ENDPOINT}), whose policy denies requests through any other: list some of the API's own endpoints.`,
+      );
+    },
+  );
+
+  test('endpoints the preset creates are known only at deploy time: allowedVpcEndpoints is not compared with them', () => {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack');
+    const api = new PrivateApi(stack, 'Api', {
+      vpc: new ec2.Vpc(stack, 'Vpc'),
+      resourcePolicy: { allowedVpcEndpoints: [ENDPOINT] },
+    });
+    api.addRoute('GET', '/a', MOCK);
+    expect(() => Template.fromStack(stack)).not.toThrow();
+  });
+
   test('VPC options narrow the endpoints and VPCs requests may come through', () => {
     const policy = policyOf(PRIVATE[0][1], { resourcePolicy: { allowedVpcs: [VPC] } })!;
     const through = (vpc: string) =>
