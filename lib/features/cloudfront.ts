@@ -196,6 +196,13 @@ export class ApiCloudFront {
       wafRules: [originVerifyRule(secretValue), ...(this.options.certificate ? [] : [viewerTlsRule()])],
       // Every request reaches the web ACL from a CloudFront address: its per-IP limit counts viewers.
       clientIpHeader: VIEWER_IP_HEADER,
+      // And the resource policy sees that address too, and no signed request.
+      front: {
+        prop: 'cloudFront',
+        sourceIpsInstead:
+          'Restrict viewers at the distribution: a CLOUDFRONT-scope web ACL with an IP set rule (cloudFront.webAclArn), or cloudFront.geoRestriction.',
+        unsigned: 'routes cannot use IAM authorization behind CloudFront',
+      },
       // The stage's execute-api URL is blocked by the web ACL: the API is reached through the distribution.
       stageUrl: () => Lazy.string({ produce: () => this.url() }),
       stageUrlDescription: (stageName) =>

@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { checkKeyPrefix } from '../integrations/s3';
 import { BucketPermissions, bucketRegion } from '../integrations/s3-access';
 import { PresetValidationError } from '../private/errors';
 
@@ -36,7 +37,7 @@ const DEFAULT_EXPIRY = Duration.minutes(15);
 export interface PresignedUrlFunctionProps {
   /** The bucket the URLs are for. */
   readonly bucket: s3.IBucket;
-  /** The prefix every key is under. */
+  /** The folder every key is under (`''`, or ending with `/`), as the object routes' `keyPrefix`. */
   readonly keyPrefix: string;
   /** Whether the function also hands out upload URLs. */
   readonly allowUpload: boolean;
@@ -88,6 +89,8 @@ export class PresignedUrlFunction extends Construct {
   constructor(scope: Construct, id: string, props: PresignedUrlFunctionProps) {
     super(scope, id);
     const expiresSeconds = checkPresignedUrlExpiry(this, props.expiry);
+    // The same rule as the object routes', so the URLs reach exactly the keys the routes do.
+    const keyPrefix = checkKeyPrefix(this, 'keyPrefix', props.keyPrefix);
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: logs.RetentionDays.ONE_YEAR,
@@ -101,7 +104,7 @@ export class PresignedUrlFunction extends Construct {
     const permissions = new BucketPermissions(role, props.bucket, (s) => role.addToPrincipalPolicy(s));
     permissions.allowObjects(
       props.allowUpload ? ['s3:GetObject', 's3:PutObject'] : ['s3:GetObject'],
-      props.keyPrefix,
+      keyPrefix,
     );
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -125,7 +128,7 @@ export class PresignedUrlFunction extends Construct {
         BUCKET_NAME: props.bucket.bucketName,
         BUCKET_REGION: region,
         S3_ENDPOINT: `s3.${region}.${Aws.URL_SUFFIX}`,
-        KEY_PREFIX: props.keyPrefix,
+        KEY_PREFIX: keyPrefix,
         EXPIRES_SECONDS: `${expiresSeconds}`,
         ALLOW_UPLOAD: `${props.allowUpload}`,
         ALLOWED_ORIGINS: JSON.stringify(props.allowedOrigins ?? []),

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import type { PresetAdditions } from '../gateway/preset-shape';
 import { PresetValidationError } from '../private/errors';
+import { parseCidr } from '../private/limits';
 import { PolicyStatement } from './resource-policy';
 
 /** How a private API is reached: an endpoint the preset creates in a VPC, or existing endpoints. */
@@ -65,7 +66,21 @@ export function privateEndpoints(scope: Construct, options: PrivateEndpointOptio
   const peers = options.allowedPeers ?? [ec2.Peer.ipv4(vpc!.vpcCidrBlock)];
   for (const peer of peers) {
     const rule = peer.toIngressRuleConfig() as { cidrIp?: string; cidrIpv6?: string };
-    if (rule.cidrIp?.endsWith('/0') || rule.cidrIpv6?.endsWith('/0')) {
+    const cidr = rule.cidrIp ?? rule.cidrIpv6;
+    if (cidr === undefined || Token.isUnresolved(cidr)) {
+      continue;
+    }
+    // ec2.Peer checks the address's shape only loosely (it takes '10.0.0.0/33' and '2001:db8::/129').
+    const range = parseCidr(cidr);
+    if (!range) {
+      throw new PresetValidationError(
+        scope,
+        'allowedPeers',
+        cidr,
+        "A peer's range is an IPv4 CIDR (prefix 0-32) or an IPv6 CIDR (prefix 0-128), e.g. '10.0.0.0/16' or '2001:db8::/56'.",
+      );
+    }
+    if (range.prefixLength === 0) {
       throw new PresetValidationError(
         scope,
         'allowedPeers',

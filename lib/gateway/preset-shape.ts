@@ -2,7 +2,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { PolicyStatement } from '../features/resource-policy';
+import { ApiFront, PolicyStatement } from '../features/resource-policy';
 import { IntegrationTimeoutLimit } from '../private/limits';
 import type { RouteOptions } from './options';
 
@@ -35,6 +35,11 @@ export interface PresetAdditions {
   readonly vpc?: ec2.IVpc;
   /** Resource policy statements the preset requires; the user's options can only narrow them. */
   readonly policyStatements?: PolicyStatement[];
+  /**
+   * The proxy of the preset's that every request reaches the API through (the CloudFront front): what
+   * the resource policy can test behind it.
+   */
+  readonly front?: ApiFront;
   /** Web ACL rules evaluated before the library's own. */
   readonly wafRules?: wafv2.CfnWebACL.RuleProperty[];
   /** A stage's invoke URL, when the default one does not reach the API. */

@@ -119,8 +119,13 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
 
     // What the preset adds (a private API's endpoints), and who may call the API.
     const additions = shape.prepare?.(this) ?? {};
-    this.policy = renderResourcePolicy(this, props.resourcePolicy, additions.policyStatements ?? []);
     const vpcEndpointIds = additions.vpcEndpoints?.map((e) => e.vpcEndpointId);
+    this.policy = renderResourcePolicy(this, props.resourcePolicy, additions.policyStatements ?? [], {
+      endpointType,
+      corsPreflight: this.cors !== undefined,
+      front: additions.front,
+      vpcEndpointIds,
+    });
     if (customDomain) {
       checkCustomDomainReach(this, customDomain, additions);
     }

@@ -14,9 +14,9 @@ import { renderResponses, S3_RESPONSES } from './s3-responses';
  */
 export interface S3RouteIntegrationOptions {
   /**
-   * Serve only the objects whose keys start with this prefix, e.g. `public/`: the route's key is
-   * appended to it, and the role reaches no other key. Letters, digits and `. _ - /`, not starting with
-   * `/`.
+   * Serve only the objects under this folder, e.g. `public/`: the route's key is appended to it, and the
+   * role reaches no other key. Letters, digits and `. _ - /`, not starting with `/` and ending with `/`
+   * (`'public'` fails synth: it would also reach `public-internal/…`).
    * @default '' (every key of the bucket)
    */
   readonly keyPrefix?: string;
@@ -304,6 +304,15 @@ export function checkKeyPrefix(scope: IConstruct, prop: string, keyPrefix: strin
       prop,
       keyPrefix,
       "A key prefix is 1-512 letters, digits and . _ - /, not starting with '/', without '//' or '.' and '..' segments, e.g. 'public/'.",
+    );
+  }
+  if (keyPrefix !== '' && !keyPrefix.endsWith('/')) {
+    // The key is appended to the prefix as is: 'public' would also serve (and grant) 'public-internal/…'.
+    throw new PresetValidationError(
+      scope,
+      prop,
+      keyPrefix,
+      `A key prefix is a folder and ends with '/': use '${keyPrefix}/'. The object's key is appended to the prefix, so without the '/' the routes and their role would also reach every key that merely starts with '${keyPrefix}' (e.g. '${keyPrefix}-internal/…').`,
     );
   }
   return keyPrefix;

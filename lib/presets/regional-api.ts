@@ -28,7 +28,8 @@ export interface RegionalApiProps extends RestApiPresetProps {
    * A CloudFront distribution the preset owns in front of the API's stage: HTTPS only, access logs,
    * security response headers, and a secret origin header without which the API's web ACL blocks a
    * request, so clients cannot go around the distribution. The API's URL (`url` and the stage's URL
-   * output) is then the distribution's. Routes cannot use IAM authorization behind it.
+   * output) is then the distribution's. Routes cannot use IAM authorization behind it, and the
+   * `resourcePolicy` cannot restrict source IPs (the API sees CloudFront's), accounts or principals.
    * @default - no distribution: clients call the API's regional endpoint
    */
   readonly cloudFront?: CloudFrontOptions;

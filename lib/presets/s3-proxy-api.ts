@@ -37,8 +37,9 @@ export interface S3ProxyApiProps extends RestApiPresetProps {
   readonly encryptionKey?: kms.IKey;
 
   /**
-   * Serve only the objects whose keys start with this prefix, e.g. `public/`. The API's keys are relative
-   * to it, and its roles reach no other key.
+   * Serve only the objects under this folder, e.g. `public/`: `GET /objects/a.png` reads `public/a.png`,
+   * and the API's roles (and the presigned URLs of `largeObjects`) reach no other key. It ends with `/`:
+   * `'public'` fails synth, since it would also reach `public-internal/…`.
    * @default '' (every key of the bucket)
    */
   readonly keyPrefix?: string;

@@ -1,3 +1,4 @@
+import * as net from 'net';
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { PresetValidationError } from './errors';
@@ -34,6 +35,33 @@ export const INTEGRATION_TIMEOUT_RAISED_MAX_MS = 300_000;
 /** A streamed response, on every endpoint type, with no quota to raise. */
 export const INTEGRATION_TIMEOUT_STREAMED_MAX_MS = 900_000;
 export const AUTHORIZER_TTL_MAX_SECONDS = 3600;
+
+/** An IPv4 or IPv6 CIDR range, as `parseCidr` read it. */
+export interface CidrRange {
+  readonly version: 4 | 6;
+  readonly prefixLength: number;
+}
+
+/**
+ * Reads `value` as a CIDR range, `<address>/<prefix length>`: an IPv4 address with a prefix of 0-32, or
+ * an IPv6 address (no zone id) with a prefix of 0-128. Anything else, e.g. ':/64', '12345::/16' or
+ * '10.0.0.0/33', is undefined.
+ */
+export function parseCidr(value: string): CidrRange | undefined {
+  const parts = value.split('/');
+  if (parts.length !== 2 || !/^(0|[1-9]\d{0,2})$/.test(parts[1])) {
+    return undefined;
+  }
+  const [address, prefix] = parts;
+  const prefixLength = Number(prefix);
+  if (net.isIPv4(address)) {
+    return prefixLength <= 32 ? { version: 4, prefixLength } : undefined;
+  }
+  if (!address.includes('%') && net.isIPv6(address)) {
+    return prefixLength <= 128 ? { version: 6, prefixLength } : undefined;
+  }
+  return undefined;
+}
 
 /** A number that is a token is resolved at deploy time and cannot be checked here. */
 export function isToken(value: unknown): boolean {

@@ -660,6 +660,15 @@ describe('RouteIntegration.s3: validation', () => {
     },
   );
 
+  test('fails when the key prefix does not end with a slash', () => {
+    expectInvalid(
+      () => route(fixture(), 'GET', '/files/{key+}', { keyPrefix: 'public' }),
+      'integration.keyPrefix of GET /files/{key+}',
+      '"public"',
+      "A key prefix is a folder and ends with '/': use 'public/'.",
+    );
+  });
+
   test('fails when the key prefix is only known at deploy time', () => {
     const f = fixture();
     expectInvalid(

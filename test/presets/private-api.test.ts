@@ -260,4 +260,19 @@ describe('PrivateApi options', () => {
       "The endpoint's security group is never open to every address",
     );
   });
+
+  test.each([
+    ['an IPv4 prefix over 32', ec2.Peer.ipv4('10.0.0.0/33'), '"10.0.0.0/33"'],
+    ['an IPv4 address out of range', ec2.Peer.ipv4('300.0.0.0/8'), '"300.0.0.0/8"'],
+    ['an IPv6 prefix over 128', ec2.Peer.ipv6('2001:db8::/129'), '"2001:db8::/129"'],
+    ['a zero prefix written /00', ec2.Peer.ipv4('0.0.0.0/00'), '"0.0.0.0/00"'],
+  ])('fails when a peer has %s (ec2.Peer accepts it)', (_, peer, value) => {
+    const { stack, vpc } = stackWithVpc();
+    expectInvalid(
+      () => new PrivateApi(stack, 'Api', { vpc, allowedPeers: [peer] }),
+      'allowedPeers',
+      value,
+      "A peer's range is an IPv4 CIDR (prefix 0-32) or an IPv6 CIDR (prefix 0-128), e.g. '10.0.0.0/16' or '2001:db8::/56'.",
+    );
+  });
 });

@@ -11,6 +11,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { S3AssetsApiStack } from '../../examples/s3-assets-api';
 import { S3UploadApiStack } from '../../examples/s3-upload-api';
 import { S3ProxyApi, S3ProxyApiProps } from '../../lib';
+import { PresignedUrlFunction } from '../../lib/features/large-objects';
 import { acknowledgementsUnder } from '../support/acknowledgements';
 import { definitionOf, integrationOf, Json, operationsOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
@@ -429,6 +430,30 @@ describe('S3ProxyApi validation', () => {
       'encryptionKey',
       '"given with bucket"',
       'encryptionKey sets the encryption of the bucket the preset creates; an existing bucket keeps its own.',
+    );
+  });
+
+  test.each(['public', 'a/b', 'public-'])(
+    'fails when the key prefix %j does not end with a slash: it would reach every key that starts with it',
+    (keyPrefix) => {
+      expectInvalid(
+        () => s3Proxy({ keyPrefix }),
+        'keyPrefix',
+        JSON.stringify(keyPrefix),
+        `A key prefix is a folder and ends with '/': use '${keyPrefix}/'. The object's key is appended to the prefix, so without the '/' the routes and their role would also reach every key that merely starts with '${keyPrefix}' (e.g. '${keyPrefix}-internal/…').`,
+      );
+    },
+  );
+
+  test('the presigned-URL function holds the same rule as the object routes', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const bucket = s3.Bucket.fromBucketName(stack, 'B', 'existing-bucket');
+    expectInvalid(
+      () => new PresignedUrlFunction(stack, 'Urls', { bucket, keyPrefix: 'public', allowUpload: false }),
+      'keyPrefix',
+      '"public"',
+      "A key prefix is a folder and ends with '/': use 'public/'.",
+      'Stack/Urls',
     );
   });
 
