@@ -144,6 +144,22 @@ describe('requestSchemas', () => {
     },
   );
 
+  test('a property may be named like a keyword: only keywords are refused', () => {
+    expect(
+      postWith({
+        type: OBJECT,
+        required: ['maxItems'],
+        properties: { maxItems: { type: INTEGER, minimum: 0 }, '0': { type: STRING } },
+      }),
+    ).not.toThrow();
+    expectInvalid(
+      postWith({ type: OBJECT, properties: { '0': { type: STRING, minLength: -1 } } }),
+      `${PROP}.properties.0.minLength`,
+      '-1',
+      'must be >= 0',
+    );
+  });
+
   test('a response schema, which only documents the contract, may give maxItems and minItems', () => {
     const a = api();
     a.addRoute('GET', '/orders', MOCK, {
