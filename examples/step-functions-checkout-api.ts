@@ -7,10 +7,10 @@ import { EdgeApi, RequestValue, RouteIntegration } from '../lib';
 
 /**
  * An EdgeApi in front of two state machines, with no function in between. `POST /checkout` runs an
- * EXPRESS workflow and answers with its output, or with 400 for an empty cart and 402 for a declined
- * payment; the caller's identity is part of its input. `POST /orders/{orderId}/fulfilment` starts a
- * STANDARD workflow and answers 202 at once, started once per idempotency key. Both workflows log every
- * event and are traced with X-Ray.
+ * EXPRESS workflow and answers with its output, or with 400 for an empty cart or more than 100 items and
+ * 402 for a declined payment; the caller's identity is part of its input. `POST /orders/{orderId}/fulfilment`
+ * starts a STANDARD workflow and answers 202 at once, started once per idempotency key (a key used before
+ * is answered 200 with the ARN of its execution). Both workflows log every event and are traced with X-Ray.
  */
 export class StepFunctionsCheckoutApiStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -18,6 +18,10 @@ export class StepFunctionsCheckoutApiStack extends Stack {
 
     // A stand-in for a real checkout: checks the cart, "charges" it, and answers with an order.
     const emptyCart = new sfn.Fail(this, 'EmptyCart', { error: 'EmptyCart', cause: 'The cart has no items' });
+    const tooMany = new sfn.Fail(this, 'TooManyItems', {
+      error: 'TooManyItems',
+      cause: 'A cart holds at most 100 items',
+    });
     const declined = new sfn.Fail(this, 'PaymentDeclined', {
       error: 'PaymentDeclined',
       cause: 'The total is over the card limit',
@@ -33,6 +37,7 @@ export class StepFunctionsCheckoutApiStack extends Stack {
     const checkout = this.workflow('Checkout', sfn.StateMachineType.EXPRESS, {
       chain: new sfn.Choice(this, 'HasItems')
         .when(sfn.Condition.isNotPresent('$.body.items[0]'), emptyCart)
+        .when(sfn.Condition.isPresent('$.body.items[100]'), tooMany)
         .when(sfn.Condition.numberGreaterThan('$.body.total', 1000), declined)
         .otherwise(placed),
       timeout: Duration.seconds(20),
@@ -52,7 +57,7 @@ export class StepFunctionsCheckoutApiStack extends Stack {
       '/checkout',
       RouteIntegration.stepFunctions(checkout, {
         includeCaller: true,
-        errorStatusCodes: { EmptyCart: 400, PaymentDeclined: 402 },
+        errorStatusCodes: { EmptyCart: 400, TooManyItems: 400, PaymentDeclined: 402 },
       }),
       {
         operationId: 'checkout',
@@ -64,7 +69,8 @@ export class StepFunctionsCheckoutApiStack extends Stack {
             properties: {
               items: {
                 type: apigw.JsonSchemaType.ARRAY,
-                maxItems: 100,
+                // API Gateway's validator does not check maxItems: the workflow answers TooManyItems (400).
+                description: 'At most 100 items',
                 items: { type: apigw.JsonSchemaType.STRING, maxLength: 64 },
               },
               total: { type: apigw.JsonSchemaType.NUMBER, minimum: 0 },

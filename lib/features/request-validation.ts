@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { IConstruct } from 'constructs';
+import { draft04Violation } from '../private/draft04';
 import { OpenApiObject } from '../private/openapi';
 import { PresetValidationError } from '../private/errors';
 
@@ -36,7 +37,9 @@ export function requestValidatorExtensions(): OpenApiObject {
  * Body schemas become API Gateway models (JSON Schema draft 4) through the definition's
  * components.schemas, which OpenAPI 3.0 reads as its own Schema Object. Only keywords both understand,
  * and API Gateway supports, are accepted: API Gateway ignores the others with an import warning, which
- * fails the deployment (the definition is imported with FailOnWarnings).
+ * fails the deployment (the definition is imported with FailOnWarnings). What the "important notes for
+ * REST APIs" of API Gateway's developer guide list as unsupported in an imported definition is refused
+ * with the reason. Every value is then checked against the draft-04 meta-schema, and patterns compiled.
  */
 const SCHEMA_KEYWORDS = new Set([
   'title',
@@ -68,11 +71,19 @@ const SCHEMA_KEYWORDS = new Set([
 const WHY_NOT: Record<string, string> = {
   default: 'API Gateway does not support the default keyword in models',
   exclusiveMinimum: 'API Gateway does not support exclusiveMinimum in models',
+  discriminator: 'API Gateway does not support discriminator in any schema object',
+  example: 'API Gateway does not support the example keyword',
+  readOnly: 'API Gateway does not support the readOnly keyword',
   schema: 'An OpenAPI 3.0 schema has no $schema',
   id: 'An OpenAPI 3.0 schema has no id',
   ref: 'Models are self-contained: write the referenced schema in place',
   definitions: 'Models are self-contained: write the referenced schemas in place',
 };
+/**
+ * Keywords API Gateway's request validator does not check in a model imported from a definition (important
+ * notes for REST APIs: "The maxItems and minItems tags are not included in simple request validation").
+ */
+const NOT_VALIDATED = new Set(['maxItems', 'minItems']);
 const UNSUPPORTED_FORMATS = new Set(['int32', 'int64', 'decimal']);
 const SCHEMA_TYPES = new Set(['boolean', 'object', 'array', 'number', 'integer', 'string']);
 /** API Gateway: model names are alphanumeric. */
@@ -92,13 +103,24 @@ export class RequestModels {
   private readonly models = new Map<string, OpenApiObject>();
 
   /**
-   * Checks a body schema and returns its model, not yet part of the API; throws on what API Gateway or
-   * OpenAPI 3.0 cannot take.
+   * Checks a body schema and returns its model, not yet part of the API; throws on what API Gateway,
+   * JSON Schema draft 4 or OpenAPI 3.0 cannot take.
    *
    * @param prop the prop to name in an error, e.g. `requestSchemas of POST /orders.application/json`
+   * @param validated whether API Gateway's request validator checks bodies against it (a request body's
+   *   schema), or it only documents the contract (a response's)
    */
-  public prepare(scope: IConstruct, prop: string, schema: apigw.JsonSchema): RequestModel {
-    const rendered = renderSchema(scope, prop, schema);
+  public prepare(scope: IConstruct, prop: string, schema: apigw.JsonSchema, validated = true): RequestModel {
+    const rendered = renderSchema(scope, prop, schema, validated);
+    const violation = draft04Violation(rendered);
+    if (violation) {
+      throw new PresetValidationError(
+        scope,
+        `${prop}${violation.at}`,
+        violation.value,
+        `JSON Schema draft 4, which API Gateway models follow, says it ${violation.allowed} (its meta-schema, http://json-schema.org/draft-04/schema).`,
+      );
+    }
     const hash = createHash('sha256').update(JSON.stringify(rendered)).digest('hex').slice(0, 12);
     return { name: `${MODEL_NAME_PREFIX}${hash}`, schema: rendered };
   }
@@ -115,8 +137,16 @@ export class RequestModels {
   }
 }
 
-/** The schema as plain JSON, checked keyword by keyword. */
-function renderSchema(scope: IConstruct, prop: string, schema: apigw.JsonSchema): OpenApiObject {
+/**
+ * The schema as plain JSON, checked keyword by keyword. A value of the wrong kind (`required: 'name'`) is
+ * kept as given, for the meta-schema to name.
+ */
+function renderSchema(
+  scope: IConstruct,
+  prop: string,
+  schema: apigw.JsonSchema,
+  validated: boolean,
+): OpenApiObject {
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) {
     throw new PresetValidationError(scope, prop, schema, 'A body schema is a JSON Schema object.');
   }
@@ -142,12 +172,32 @@ function renderSchema(scope: IConstruct, prop: string, schema: apigw.JsonSchema)
         `${WHY_NOT[keyword] ?? 'This keyword is not part of both JSON Schema draft 4 and OpenAPI 3.0'}. Use ${[...SCHEMA_KEYWORDS].join(', ')}.`,
       );
     }
-    rendered[keyword] = renderKeyword(scope, at, keyword, value);
+    if (validated && NOT_VALIDATED.has(keyword)) {
+      throw new PresetValidationError(
+        scope,
+        at,
+        value,
+        `API Gateway's request validator does not check ${[...NOT_VALIDATED].join(' or ')} in a model imported from the API definition, so the limit would be in the contract but not enforced. Check the number of items in the backend, and say it in the description.`,
+      );
+    }
+    rendered[keyword] = renderKeyword(scope, at, keyword, value, validated);
   }
   return rendered;
 }
 
-function renderKeyword(scope: IConstruct, prop: string, keyword: string, value: unknown): unknown {
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function renderKeyword(
+  scope: IConstruct,
+  prop: string,
+  keyword: string,
+  value: unknown,
+  validated: boolean,
+): unknown {
+  const child = (at: string, schema: unknown) =>
+    renderSchema(scope, at, schema as apigw.JsonSchema, validated);
   switch (keyword) {
     case 'type':
       if (typeof value !== 'string' || !SCHEMA_TYPES.has(value)) {
@@ -170,12 +220,11 @@ function renderKeyword(scope: IConstruct, prop: string, keyword: string, value: 
       }
       return value;
     case 'properties':
-      return Object.fromEntries(
-        Object.entries(value as Record<string, apigw.JsonSchema>).map(([name, child]) => [
-          name,
-          renderSchema(scope, `${prop}.${name}`, child),
-        ]),
-      );
+      return isObject(value)
+        ? Object.fromEntries(
+            Object.entries(value).map(([name, schema]) => [name, child(`${prop}.${name}`, schema)]),
+          )
+        : value;
     case 'items':
       if (Array.isArray(value)) {
         throw new PresetValidationError(
@@ -185,26 +234,42 @@ function renderKeyword(scope: IConstruct, prop: string, keyword: string, value: 
           'OpenAPI 3.0 takes one schema for the items of an array.',
         );
       }
-      return renderSchema(scope, prop, value as apigw.JsonSchema);
+      return isObject(value) ? child(prop, value) : value;
     case 'not':
-      return renderSchema(scope, prop, value as apigw.JsonSchema);
     case 'additionalProperties':
-      return typeof value === 'boolean' ? value : renderSchema(scope, prop, value as apigw.JsonSchema);
+      return isObject(value) ? child(prop, value) : value;
     case 'allOf':
     case 'anyOf':
     case 'oneOf':
-      return (value as apigw.JsonSchema[]).map((child, index) =>
-        renderSchema(scope, `${prop}[${index}]`, child),
-      );
-    default:
-      if (Token.isUnresolved(value)) {
-        throw new PresetValidationError(
-          scope,
-          prop,
-          value,
-          'A body schema must be known at synth: it is part of the API contract.',
-        );
+      return Array.isArray(value) ? value.map((schema, index) => child(`${prop}[${index}]`, schema)) : value;
+    case 'pattern':
+      checkResolved(scope, prop, value);
+      if (typeof value === 'string') {
+        try {
+          new RegExp(value);
+        } catch (error) {
+          throw new PresetValidationError(
+            scope,
+            prop,
+            value,
+            `A pattern is a regular expression (ECMA 262, as JSON Schema draft 4 says): ${(error as Error).message}.`,
+          );
+        }
       }
       return value;
+    default:
+      checkResolved(scope, prop, value);
+      return value;
+  }
+}
+
+function checkResolved(scope: IConstruct, prop: string, value: unknown): void {
+  if (Token.isUnresolved(value)) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      value,
+      'A body schema must be known at synth: it is part of the API contract.',
+    );
   }
 }

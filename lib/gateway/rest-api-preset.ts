@@ -319,7 +319,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     );
     const responseSchema =
       options.responseSchema &&
-      this.models.prepare(this, `responseSchema of ${route}`, options.responseSchema).schema;
+      this.models.prepare(this, `responseSchema of ${route}`, options.responseSchema, false).schema;
     const rendered = renderInRoute(route, () =>
       integration._render({
         scope: this,

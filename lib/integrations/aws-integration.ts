@@ -26,6 +26,22 @@ export interface ServiceErrorRule {
   readonly message: string;
 }
 
+/**
+ * A service error that answers the request rather than failing it (e.g. "it already exists"): the client
+ * receives `statusCode` and what `template` writes.
+ */
+export interface ServiceErrorAnswer {
+  /** Error codes, as the service names them. */
+  readonly codes: string[];
+  readonly statusCode: number;
+  /** The method response's description. */
+  readonly description: string;
+  /** Template text that writes the body; it may read the request's parameters and `$context`. */
+  readonly template: string;
+  /** The JSON Schema of the body, for the contract. */
+  readonly schema: OpenApiObject;
+}
+
 /** Error codes AWS services answer with when they throttle the caller: the client may try again. */
 export const THROTTLING_CODES = [
   'Throttling',
@@ -152,6 +168,8 @@ export interface AwsResponseMapping {
   readonly successTemplate: string;
   /** The JSON Schema of the success body, when the template writes a known shape. */
   readonly successSchema?: OpenApiObject;
+  /** Service 4XX errors that are answers, tried before `errorRules`. */
+  readonly errorAnswers?: ServiceErrorAnswer[];
   /** Rules for the service's 4XX errors, tried in order; an error none names is a 500. */
   readonly errorRules: ServiceErrorRule[];
   /** Status codes the templates may set besides those above, with their descriptions. */
@@ -182,17 +200,26 @@ export function renderAwsResponses(
     responseTemplates: { 'application/json': `${prefix}${template}` },
   });
 
+  const answers = mapping.errorAnswers ?? [];
+  const branches = [
+    ...answers.map((answer) => ({
+      codes: answer.codes,
+      then: `${overrideStatus(answer.statusCode)}${answer.template}`,
+    })),
+    ...mapping.errorRules.map((rule) => ({
+      codes: rule.codes,
+      then: `${overrideStatus(rule.statusCode)}${errorBody(rule.type, rule.message)}`,
+    })),
+  ];
   const clientErrors =
-    mapping.errorRules
+    branches
       .map(
-        (rule, index) =>
-          `#${index === 0 ? 'if' : 'elseif'}(${bodyNamesErrorCode(rule.codes)})` +
-          `${overrideStatus(rule.statusCode)}${errorBody(rule.type, rule.message)}`,
+        ({ codes, then }, index) => `#${index === 0 ? 'if' : 'elseif'}(${bodyNamesErrorCode(codes)})${then}`,
       )
       .join('') +
-    (mapping.errorRules.length > 0 ? '#{else}' : '') +
+    (branches.length > 0 ? '#{else}' : '') +
     errorBody(UNMAPPED_CLIENT_ERROR.type, UNMAPPED_CLIENT_ERROR.message) +
-    (mapping.errorRules.length > 0 ? '#{end}' : '');
+    (branches.length > 0 ? '#{end}' : '');
 
   const integrationResponses: OpenApiObject = {
     default: response(mapping.successStatusCode, mapping.successTemplate),
@@ -202,6 +229,7 @@ export function renderAwsResponses(
 
   const statuses: Record<string, string> = {
     [`${mapping.successStatusCode}`]: mapping.successDescription,
+    ...Object.fromEntries(answers.map((answer) => [`${answer.statusCode}`, answer.description])),
     ...Object.fromEntries(
       mapping.errorRules.map((rule) => [
         `${rule.statusCode}`,
@@ -218,10 +246,13 @@ export function renderAwsResponses(
       .sort(([a], [b]) => Number(a) - Number(b))
       .map(([statusCode, description]) => [statusCode, { description, ...headers }]),
   );
-  const responseBodies = responseBodySchemas(
-    Object.keys(methodResponses),
-    mapping.successSchema && { statusCode: mapping.successStatusCode, schema: mapping.successSchema },
-  );
+  const responseBodies = {
+    ...responseBodySchemas(
+      Object.keys(methodResponses),
+      mapping.successSchema && { statusCode: mapping.successStatusCode, schema: mapping.successSchema },
+    ),
+    ...Object.fromEntries(answers.map((answer) => [`${answer.statusCode}`, answer.schema])),
+  };
   return { integrationResponses, methodResponses, responseBodies };
 }
 

@@ -105,6 +105,11 @@ export class RequestValue {
     }
   }
 
+  /** @internal Whether the value is read from the request body, which a response template cannot read. */
+  public get _readsBody(): boolean {
+    return this.source.kind === 'body';
+  }
+
   /** @internal Whether the value is the same for every request. */
   public get _isConstant(): boolean {
     return this.source.kind === 'constant';

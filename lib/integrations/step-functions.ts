@@ -8,6 +8,7 @@ import {
   overrideStatus,
   refuseResponseSchema,
   renderAwsResponses,
+  ServiceErrorAnswer,
   ServiceErrorRule,
   statusDescription,
   THROTTLED,
@@ -73,10 +74,14 @@ export interface StepFunctionsRouteIntegrationOptions {
   readonly callerClaims?: string[];
 
   /**
-   * The execution's name, e.g. `RequestValue.header('Idempotency-Key')`. A STANDARD execution started
-   * again with the same name and input is not started twice: the answer is the first execution's (a name
-   * reused with another input is answered 409). Names are 1-80 characters, unique per state machine for
-   * 90 days.
+   * The execution's name, e.g. `RequestValue.header('Idempotency-Key')`, from a header, query string,
+   * path variable or context variable (for a STANDARD state machine, not from the body: the answer to a
+   * repeated name is written from the request's parameters). A STANDARD state machine never starts two
+   * executions of one name: while the first is running, the same name and input is answered as the first
+   * start was (202); once it has ended, or with another input, Step Functions refuses the start and the
+   * client receives 200 `{executionArn, startedBefore: true}`, the ARN of the execution of that name,
+   * whether or not it ran with this input. An EXPRESS execution's name is not checked for repeats. Names
+   * are 1-80 characters, unique per state machine for 90 days.
    * @default - a name Step Functions generates
    */
   readonly executionName?: RequestValue;
@@ -101,7 +106,6 @@ export interface StepFunctionsRouteIntegrationOptions {
 const CLAIM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const ERROR_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
 
-/** A name or input the caller can fix. */
 /** What an asynchronous start answers with: StartExecution's own result. */
 const EXECUTION_STARTED_SCHEMA: OpenApiObject = {
   type: 'object',
@@ -120,12 +124,18 @@ const EXECUTION_REJECTED: ServiceErrorRule = {
     'The workflow did not accept the request: its input is too large, or the execution name is invalid.',
 };
 
-/** An execution of this name ran with another input. */
-const EXECUTION_EXISTS: ServiceErrorRule = {
-  codes: ['ExecutionAlreadyExists'],
-  statusCode: 409,
-  type: 'EXECUTION_ALREADY_EXISTS',
-  message: 'An execution with this name already ran with another input.',
+/** What a start answers with when an execution of its name exists and nothing was started. */
+const EXECUTION_STARTED_BEFORE_SCHEMA: OpenApiObject = {
+  type: 'object',
+  required: ['executionArn', 'startedBefore'],
+  properties: {
+    executionArn: {
+      type: 'string',
+      description:
+        'The ARN of the execution of this name, started before: it has ended, or it runs with another input',
+    },
+    startedBefore: { type: 'boolean', enum: [true], description: 'Nothing was started by this request' },
+  },
 };
 
 const OPEN_EXECUTIONS_LIMIT: ServiceErrorRule = {
@@ -159,6 +169,7 @@ export function renderStepFunctionsIntegration(
   const requestParameters: Record<string, boolean> = {};
   let nameSetup = '';
   let nameField = '';
+  let startedBefore: ServiceErrorAnswer | undefined;
   if (options.executionName) {
     if (options.executionName._isConstant) {
       throw new PresetValidationError(
@@ -175,9 +186,20 @@ export function renderStepFunctionsIntegration(
       ctx.pathVariables,
       true,
     );
+    if (!express && options.executionName._readsBody) {
+      throw new PresetValidationError(
+        scope,
+        'integration.executionName',
+        options.executionName._description,
+        "A repeated name is answered with the ARN of its execution, written by a response template, which cannot read the request body: take the name from a header, query string or path variable, e.g. RequestValue.header('Idempotency-Key').",
+      );
+    }
     Object.assign(requestParameters, name.requestParameters);
     nameSetup = name.setup;
     nameField = `,"name":"${jsonEscaped(name.reference)}"`;
+    if (!express) {
+      startedBefore = executionStartedBefore(stateMachine, name.setup, name.reference);
+    }
   }
   const input = executionInput(ctx, options, requestParameters);
 
@@ -208,7 +230,7 @@ export function renderStepFunctionsIntegration(
     nameSetup,
     `{"stateMachineArn":"${stateMachine.stateMachineArn}","input":"${jsonEscaped('$executionInput')}"${nameField}}`,
   ].join('\n');
-  const errorRules = [EXECUTION_REJECTED, EXECUTION_EXISTS, OPEN_EXECUTIONS_LIMIT, THROTTLED];
+  const errorRules = [EXECUTION_REJECTED, OPEN_EXECUTIONS_LIMIT, THROTTLED];
   const responses = express
     ? renderAwsResponses(
         {
@@ -235,6 +257,7 @@ export function renderStepFunctionsIntegration(
           successTemplate:
             '{"executionArn":$input.json(\'$.executionArn\'),"startDate":$input.json(\'$.startDate\')}',
           successSchema: EXECUTION_STARTED_SCHEMA,
+          errorAnswers: startedBefore && [startedBefore],
           errorRules,
         },
         ctx.cors,
@@ -254,6 +277,33 @@ export function renderStepFunctionsIntegration(
     responses: responses.methodResponses,
     responseBodies: responses.responseBodies,
     requestParameters,
+  };
+}
+
+/**
+ * The answer to a start refused with ExecutionAlreadyExists, which Step Functions gives when an execution of
+ * the name has ended, or is running with another input: nothing was started, and the client receives the
+ * ARN of the execution of that name. Step Functions does not send it; it follows from the state machine's
+ * ARN and the name (`arn:<partition>:states:<region>:<account>:execution:<stateMachineName>:<name>`), and
+ * the name is read again from the request.
+ */
+function executionStartedBefore(
+  stateMachine: sfn.IStateMachine,
+  nameSetup: string,
+  nameReference: string,
+): ServiceErrorAnswer {
+  return {
+    codes: ['ExecutionAlreadyExists'],
+    statusCode: 200,
+    description:
+      'An execution of this name was started before (it has ended, or it runs with another input): nothing was started; its ARN',
+    template: [
+      `#set($stateMachineArn = "${stateMachine.stateMachineArn}")`,
+      "#set($executionArn = $stateMachineArn.replace(':stateMachine:', ':execution:'))",
+      nameSetup,
+      `{"executionArn":"$executionArn:${jsonEscaped(nameReference)}","startedBefore":true}`,
+    ].join(''),
+    schema: EXECUTION_STARTED_BEFORE_SCHEMA,
   };
 }
 

@@ -26,7 +26,7 @@ describe('requestSchemas', () => {
       required: ['items'],
       additionalProperties: false,
       properties: {
-        items: { type: ARRAY, minItems: 1, items: { type: STRING, pattern: '^[a-z]+$' } },
+        items: { type: ARRAY, uniqueItems: true, items: { type: STRING, pattern: '^[a-z]+$' } },
         quantity: { type: INTEGER, minimum: 1, maximum: 100 },
       },
     };
@@ -42,7 +42,7 @@ describe('requestSchemas', () => {
       required: ['items'],
       additionalProperties: false,
       properties: {
-        items: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z]+$' } },
+        items: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[a-z]+$' } },
         quantity: { type: 'integer', minimum: 1, maximum: 100 },
       },
     });
@@ -80,6 +80,19 @@ describe('requestSchemas', () => {
       'Models are self-contained: write the referenced schema in place',
     ],
     [
+      'discriminator',
+      { type: OBJECT, discriminator: { propertyName: 'kind' } },
+      '{"propertyName":"kind"}',
+      'API Gateway does not support discriminator in any schema object',
+    ],
+    ['example', { type: STRING, example: 'x' }, '"x"', 'API Gateway does not support the example keyword'],
+    [
+      'readOnly',
+      { type: STRING, readOnly: true },
+      'true',
+      'API Gateway does not support the readOnly keyword',
+    ],
+    [
       'patternProperties',
       { type: OBJECT, patternProperties: { '^x': { type: STRING } } },
       '{"^x":{"type":"string"}}',
@@ -109,6 +122,130 @@ describe('requestSchemas', () => {
       'API Gateway models do not support the int32, int64 and decimal formats',
     );
   });
+
+  test.each([
+    ['maxItems', { type: ARRAY, items: { type: STRING }, maxItems: 100 }, '100', ''],
+    ['minItems', { type: ARRAY, items: { type: STRING }, minItems: 1 }, '1', ''],
+    [
+      'maxItems',
+      { type: OBJECT, properties: { lines: { type: ARRAY, items: { type: STRING }, maxItems: 10 } } },
+      '10',
+      '.properties.lines',
+    ],
+  ])(
+    "fails when a request schema has %s, which API Gateway's validator does not check",
+    (keyword, schema, value, at) => {
+      expectInvalid(
+        postWith(schema as apigw.JsonSchema),
+        `${PROP}${at}.${keyword}`,
+        value,
+        "API Gateway's request validator does not check maxItems or minItems in a model imported from the API definition, so the limit would be in the contract but not enforced. Check the number of items in the backend, and say it in the description.",
+      );
+    },
+  );
+
+  test('a property may be named like a keyword: only keywords are refused', () => {
+    expect(
+      postWith({
+        type: OBJECT,
+        required: ['maxItems'],
+        properties: { maxItems: { type: INTEGER, minimum: 0 }, '0': { type: STRING } },
+      }),
+    ).not.toThrow();
+    expectInvalid(
+      postWith({ type: OBJECT, properties: { '0': { type: STRING, minLength: -1 } } }),
+      `${PROP}.properties.0.minLength`,
+      '-1',
+      'must be >= 0',
+    );
+  });
+
+  test('a response schema, which only documents the contract, may give maxItems and minItems', () => {
+    const a = api();
+    a.addRoute('GET', '/orders', MOCK, {
+      responseSchema: { type: ARRAY, items: { type: STRING }, minItems: 0, maxItems: 50 },
+    });
+    expect(a.openApi().paths['/orders'].get.responses['200'].content['application/json'].schema).toEqual({
+      type: 'array',
+      items: { type: 'string' },
+      minItems: 0,
+      maxItems: 50,
+    });
+  });
+
+  test.each([
+    ['required is not a list', { type: OBJECT, required: 'name' }, '.required', '"name"', 'must be array'],
+    ['minLength is negative', { type: STRING, minLength: -1 }, '.minLength', '-1', 'must be >= 0'],
+    ['maximum is not a number', { type: INTEGER, maximum: 'ten' }, '.maximum', '"ten"', 'must be number'],
+    [
+      'a nested required list is empty',
+      { type: OBJECT, properties: { name: { type: OBJECT, required: [] } } },
+      '.properties.name.required',
+      '[]',
+      'must NOT have fewer than 1 items',
+    ],
+    [
+      'required names a property twice',
+      { type: OBJECT, required: ['a', 'a'] },
+      '.required',
+      '["a","a"]',
+      'must NOT have duplicate items',
+    ],
+    [
+      'exclusiveMaximum has no maximum',
+      { type: INTEGER, exclusiveMaximum: true },
+      '',
+      '{"type":"integer","exclusiveMaximum":true}',
+      'must have property maximum when property exclusiveMaximum is present',
+    ],
+    ['an allOf is not a list', { allOf: { type: STRING } }, '.allOf', '{"type":"string"}', 'must be array'],
+    ['an enum is empty', { type: STRING, enum: [] }, '.enum', '[]', 'must NOT have fewer than 1 items'],
+    [
+      'properties is not an object',
+      { type: OBJECT, properties: 'name' },
+      '.properties',
+      '"name"',
+      'must be object',
+    ],
+    [
+      'the items of an anyOf branch are neither a schema nor a list',
+      { anyOf: [{ type: STRING }, { type: ARRAY, items: 5 }] },
+      '.anyOf[1].items',
+      '5',
+      'must be object, or must be array',
+    ],
+  ])('fails when a value breaks the draft-04 meta-schema: %s', (_, schema, at, value, allowed) => {
+    expectInvalid(
+      postWith(schema as unknown as apigw.JsonSchema),
+      `${PROP}${at}`,
+      value,
+      `JSON Schema draft 4, which API Gateway models follow, says it ${allowed}`,
+    );
+  });
+
+  test('fails when a response schema breaks the draft-04 meta-schema', () => {
+    expectInvalid(
+      () =>
+        api().addRoute('GET', '/orders', MOCK, {
+          responseSchema: { type: OBJECT, required: 'id' } as unknown as apigw.JsonSchema,
+        }),
+      'responseSchema of GET /orders.required',
+      '"id"',
+      'must be array',
+    );
+  });
+
+  test.each(['(', '[a-', 'a{2,1}', '(?<n>a)\\k<m>'])(
+    'fails when a pattern is not a regular expression: %s',
+    (pattern) => {
+      expectInvalid(
+        postWith({ type: OBJECT, properties: { code: { type: STRING, pattern } } }),
+        `${PROP}.properties.code.pattern`,
+        JSON.stringify(pattern),
+        'A pattern is a regular expression (ECMA 262, as JSON Schema draft 4 says): Invalid regular expression',
+      );
+    },
+  );
 
   test('fails when an array schema has no items, or a list of them', () => {
     expectInvalid(

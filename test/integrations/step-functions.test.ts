@@ -162,7 +162,6 @@ describe('RouteIntegration.stepFunctions', () => {
       expect(operationOf(t, 'POST', '/checkout/{cartId}').responses).toEqual({
         '202': { description: 'The execution started: its ARN and start date' },
         '400': { description: 'The backend refused the request as given' },
-        '409': { description: 'The request conflicts with one already made' },
         '500': { description: 'The integration failed; the request id identifies it in the logs' },
         '503': { description: 'The backend is busy or unavailable; try again later' },
       });
@@ -170,7 +169,6 @@ describe('RouteIntegration.stepFunctions', () => {
 
     const secret = 'arn:aws:states:us-east-1:111122223333:stateMachine:internal';
     test.each([
-      ['com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists', 409, 'EXECUTION_ALREADY_EXISTS'],
       ['InvalidExecutionInput', 400, 'EXECUTION_REJECTED'],
       ['InvalidName', 400, 'EXECUTION_REJECTED'],
       ['ExecutionLimitExceeded', 503, 'INTEGRATION_THROTTLED'],
@@ -192,6 +190,79 @@ describe('RouteIntegration.stepFunctions', () => {
       expect(
         bodyErrors(contractBodySchema(apiOf(s), 'POST', '/checkout/{cartId}', status), JSON.parse(out.body)),
       ).toEqual([]);
+    });
+  });
+
+  describe('a STANDARD state machine with an execution name (StartExecution is idempotent)', () => {
+    const s = stack();
+    const t = start(s, machine(s, sfn.StateMachineType.STANDARD), {
+      executionName: RequestValue.header('Idempotency-Key'),
+    });
+    const integration = integrationOf(t, 'POST', '/checkout/{cartId}');
+    const errorTemplate = joinedText(integration.responses['4\\d{2}'].responseTemplates['application/json']);
+    const alreadyExists = JSON.stringify({
+      __type: 'com.amazonaws.swf.service.v2.model#ExecutionAlreadyExists',
+      message: "Execution Already Exists: 'arn:aws:states:us-east-1:111122223333:execution:checkout:other'",
+    });
+    const refused = (header: Record<string, string>) =>
+      renderResponseTemplate(errorTemplate.replace(/<[A-Za-z0-9]+>/g, MACHINE_ARN), alreadyExists, {
+        header,
+      });
+
+    test('the name is sent as StartExecution name; a repeat while running is answered as the first start', () => {
+      expect(startRequest(integration, { header: { 'Idempotency-Key': 'order-42' } }).name).toBe('order-42');
+      const first = JSON.stringify({
+        executionArn: 'arn:aws:states:us-east-1:111122223333:execution:checkout:order-42',
+        startDate: 1.7e9,
+      });
+      const out = renderResponseTemplate(
+        integration.responses.default.responseTemplates['application/json'],
+        first,
+      );
+      expect(integration.responses.default.statusCode).toBe('202');
+      expect(JSON.parse(out.body)).toEqual(JSON.parse(first));
+    });
+
+    test('ExecutionAlreadyExists: 200 with the ARN of the execution of that name, nothing started', () => {
+      const out = refused({ 'Idempotency-Key': 'order-42' });
+      expect(out.statusOverride).toBe(200);
+      const body = JSON.parse(out.body);
+      expect(body).toEqual({
+        executionArn: 'arn:aws:states:us-east-1:111122223333:execution:checkout:order-42',
+        startedBefore: true,
+      });
+      const schema = contractBodySchema(apiOf(s), 'POST', '/checkout/{cartId}', 200);
+      expect(bodyErrors(schema, body)).toEqual([]);
+      expect(bodyErrors(schema, { executionArn: 'e', startedBefore: false })).toEqual([
+        '/startedBefore must be equal to one of the allowed values',
+      ]);
+    });
+
+    test('the name is read again from the request, as HTTP/2 clients send it, and escaped', () => {
+      expect(JSON.parse(refused({ 'idempotency-key': 'order-43' }).body).executionArn).toBe(
+        'arn:aws:states:us-east-1:111122223333:execution:checkout:order-43',
+      );
+      expect(JSON.parse(refused({ 'Idempotency-Key': AWKWARD }).body).executionArn).toBe(
+        `arn:aws:states:us-east-1:111122223333:execution:checkout:${AWKWARD}`,
+      );
+    });
+
+    test('the other errors keep their answers; every status is a documented method response', () => {
+      const limit = renderResponseTemplate(
+        errorTemplate,
+        JSON.stringify({ __type: 'ExecutionLimitExceeded' }),
+      );
+      expect(limit.statusOverride).toBe(503);
+      expect(operationOf(t, 'POST', '/checkout/{cartId}').responses).toEqual({
+        '200': {
+          description:
+            'An execution of this name was started before (it has ended, or it runs with another input): nothing was started; its ARN',
+        },
+        '202': { description: 'The execution started: its ARN and start date' },
+        '400': { description: 'The backend refused the request as given' },
+        '500': { description: 'The integration failed; the request id identifies it in the logs' },
+        '503': { description: 'The backend is busy or unavailable; try again later' },
+      });
     });
   });
 
@@ -465,6 +536,25 @@ describe('RouteIntegration.stepFunctions', () => {
         '"constant \\"checkout\\""',
         'An execution name is unique per state machine for 90 days',
       );
+    });
+
+    test('the name of a STANDARD execution is a body field, which a response cannot read', () => {
+      const s = stack();
+      expectInvalid(
+        () =>
+          start(s, machine(s, sfn.StateMachineType.STANDARD), {
+            executionName: RequestValue.bodyJsonPath('$.orderId'),
+          }),
+        'integration.executionName of POST /checkout/{cartId}',
+        '"body field $.orderId"',
+        'take the name from a header, query string or path variable',
+      );
+      const e = stack();
+      expect(() =>
+        start(e, machine(e, sfn.StateMachineType.EXPRESS), {
+          executionName: RequestValue.bodyJsonPath('$.orderId'),
+        }),
+      ).not.toThrow();
     });
 
     test('a claim name is not a plain name', () => {
