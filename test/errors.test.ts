@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { App, Stack } from 'aws-cdk-lib';
 import { EdgeApi, PresetErrors, RouteIntegration } from '../lib';
 import { PresetValidationError } from '../lib/private/errors';
@@ -70,5 +71,30 @@ describe('PresetErrors.isValidationError', () => {
     );
     expect(PresetErrors.isValidationError(error.message)).toBe(true);
     expect(PresetErrors.isValidationError(error.message.replace(' of GET /orders/{id}', ''))).toBe(false);
+  });
+});
+
+describe('PresetValidationError as Node prints it', () => {
+  test('an uncaught error shows its message and path, not the construct tree', () => {
+    const error = invalidStage() as PresetValidationError;
+    // Node prints an uncaught error with util.inspect: the stack, then every enumerable own field.
+    const printed = inspect(error);
+    expect(printed).toContain(error.message);
+    expect(printed).toContain("constructPath: 'Stack/Api'");
+    expect(printed).toContain("prop: 'stages[0].stageName'");
+    expect(printed).not.toContain('scope');
+    expect(printed.split('\n').length).toBeLessThan(40);
+    expect(printed.length).toBeLessThan(4000);
+  });
+
+  test('keeps what it knows for inRoute while not showing it', () => {
+    const error = invalidStage() as PresetValidationError;
+    expect(Object.keys(error).sort()).toEqual(['constructPath', 'name', 'prop'].sort());
+    const placed = error.inRoute('GET /x');
+    expect(placed.constructPath).toBe('Stack/Api');
+    expect(placed.message).toBe(
+      error.message.replace('stages[0].stageName:', 'stages[0].stageName of GET /x:'),
+    );
+    expect(PresetErrors.isValidationError(placed)).toBe(true);
   });
 });

@@ -60,7 +60,7 @@ export class ExampleFunction extends Construct {
     });
 
     this.function = new lambda.Function(this, 'Function', {
-      runtime: lambda.Runtime.NODEJS_LATEST,
+      runtime: newestNodejsRuntime(),
       handler: 'index.handler',
       code: lambda.Code.fromInline(props.code),
       description: props.description,
@@ -72,4 +72,16 @@ export class ExampleFunction extends Construct {
       deadLetterQueue,
     });
   }
+}
+
+/**
+ * The newest Node.js runtime the app's aws-cdk-lib defines: what cdk-nag's AwsSolutions-L1 and
+ * Serverless-LambdaLatestVersion ask for, whatever the aws-cdk-lib version (`Runtime.NODEJS_LATEST`
+ * can lag behind it).
+ */
+function newestNodejsRuntime(): lambda.Runtime {
+  const major = (runtime: lambda.Runtime): number => Number(/^nodejs(\d+)\.x$/.exec(runtime.name)?.[1] ?? -1);
+  return Object.values(lambda.Runtime)
+    .filter((value): value is lambda.Runtime => value instanceof lambda.Runtime && !value.isVariable)
+    .reduce((newest, runtime) => (major(runtime) > major(newest) ? runtime : newest));
 }

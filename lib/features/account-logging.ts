@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
+import { newestNodejsRuntime } from '../private/runtimes';
 
 /** What `configureAccountCloudWatchRole` created. */
 export interface AccountLoggingResources {
@@ -90,7 +91,7 @@ class AccountLogging extends Construct {
     });
 
     const handler = new lambda.Function(this, 'Handler', {
-      runtime: lambda.Runtime.NODEJS_LATEST,
+      runtime: newestNodejsRuntime(),
       handler: 'index.handler',
       code: lambda.Code.fromAsset(path.join(__dirname, 'handler', 'account-cloudwatch-role')),
       description: 'Sets the API Gateway account CloudWatch role when it is unset or names a deleted role',

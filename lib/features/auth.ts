@@ -50,7 +50,10 @@ export interface LambdaTokenAuthorizationOptions {
   readonly resultsCacheTtl?: Duration;
 
   /**
-   * A regular expression the token must match before the authorizer is invoked.
+   * A regular expression the token must match before the authorizer is invoked; API Gateway answers
+   * 401 without invoking it otherwise. API Gateway evaluates it with Java's regular expressions; the
+   * library checks at synth that it compiles as a JavaScript regular expression, a close proxy (Java's
+   * possessive quantifiers, atomic groups and leading inline flags are accepted too).
    * @default - every token is passed to the authorizer
    */
   readonly validationRegex?: string;

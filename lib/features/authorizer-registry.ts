@@ -211,6 +211,14 @@ export class AuthorizerRegistry {
           );
         }
       }
+    } else if (auth.validationRegex !== undefined && !compiles(auth.validationRegex)) {
+      throw new PresetValidationError(
+        this.scope,
+        'authorization.validationRegex',
+        auth.validationRegex,
+        'The token validation expression must be a valid regular expression (checked by compiling it; ' +
+          "API Gateway rejects one that does not compile), e.g. '^Bearer [-0-9A-Za-z._~+/]+=*$'.",
+      );
     } else if (!Token.isUnresolved(sources[0]) && !HEADER_SOURCE.test(sources[0])) {
       throw new PresetValidationError(
         this.scope,
@@ -219,6 +227,30 @@ export class AuthorizerRegistry {
         "The token comes from one request header, given as 'method.request.header.NAME'.",
       );
     }
+  }
+}
+
+/**
+ * Whether a token authorizer's validation expression compiles. API Gateway evaluates it with its own
+ * (Java) regular expressions, not JavaScript's: compiling it as a JavaScript RegExp is a close proxy
+ * that catches what both reject (unbalanced parentheses or brackets, a quantifier with nothing to
+ * repeat). Java's possessive quantifiers (`a++`), atomic groups (`(?>...)`) and leading inline flags
+ * (`(?i)`), which JavaScript lacks, are read as their plain forms first so they are not refused. A
+ * token is left to API Gateway.
+ */
+function compiles(expression: string): boolean {
+  if (Token.isUnresolved(expression)) {
+    return true;
+  }
+  const plain = expression
+    .replace(/^\(\?[idmsuxU]+\)/, '')
+    .replace(/\(\?>/g, '(?:')
+    .replace(/([*+?}])\+/g, '$1');
+  try {
+    new RegExp(plain);
+    return true;
+  } catch {
+    return false;
   }
 }
 

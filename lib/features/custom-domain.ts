@@ -74,7 +74,11 @@ export interface MutualTlsOptions {
   /** The bucket that holds the truststore. */
   readonly bucket: s3.IBucket;
 
-  /** The truststore's object key in the bucket: one PEM file of the trusted certificates. */
+  /**
+   * The truststore's object key in the bucket, e.g. `truststore.pem`: one PEM file of the trusted
+   * certificates. An `s3://<bucket>/<key>` URI is accepted when it names `bucket` (by a name known at
+   * synth), and reduced to its key.
+   */
   readonly key: string;
 
   /**
@@ -112,6 +116,8 @@ export type CheckedCustomDomain = {
   readonly ipAddressType: apigw.IpAddressType;
   /** Whether the base path has several levels (mapped with an API mapping). */
   readonly multiLevel: boolean;
+  /** The mutual TLS settings, with the truststore given by its object key. */
+  readonly mutualTls?: MutualTlsOptions;
 };
 
 /** Where a preset's API and stage are, for its domain (a type alias: it hands constructs over). */
@@ -165,13 +171,14 @@ export function checkCustomDomain(
     options.endpointAccessMode,
   );
   const ipAddressType = checkIpAddressType(scope, prefix, endpointType, options.ipAddressType);
-  if (options.mutualTls) {
-    checkMutualTls(scope, prefix, options.mutualTls, endpointType, tls, executeApiEndpoint);
-  }
+  const mutualTls = options.mutualTls && {
+    ...options.mutualTls,
+    key: checkMutualTls(scope, prefix, options.mutualTls, endpointType, tls, executeApiEndpoint),
+  };
   if (options.hostedZone) {
     checkHostedZone(scope, `${prefix}hostedZone`, options.hostedZone, options.domainName, endpointType);
   }
-  return { options, endpointType, tls, ipAddressType, multiLevel };
+  return { options, endpointType, tls, ipAddressType, multiLevel, mutualTls };
 }
 
 /**
@@ -226,7 +233,7 @@ export function bindCustomDomain(
     endpointType,
     tls,
     ipAddressType: checked.ipAddressType,
-    mutualTls: options.mutualTls,
+    mutualTls: checked.mutualTls,
     hostedZone: options.hostedZone,
   });
   mapStage(domain, 'Mapping', context.restApi, context.stage, options.basePath, checked.multiLevel);

@@ -346,16 +346,23 @@ export function checkIpAddressType(
 
 /**
  * Checks mutual TLS: regional domains only, with the TLS_1_2 policy, a truststore key, and the default
- * execute-api endpoint disabled (through it, clients would skip the client certificate).
+ * execute-api endpoint disabled (through it, clients would skip the client certificate). Returns the
+ * truststore's object key: the key given, or the key of an `s3://<bucket>/<key>` URI of the same bucket
+ * (aws-cdk-lib builds the truststore URI from the bucket and the key, so a URI given as the key would
+ * name the bucket twice).
  */
 export function checkMutualTls(
   scope: IConstruct,
   prefix: string,
-  mutualTls: { readonly key: string; readonly version?: string },
+  mutualTls: {
+    readonly bucket: { readonly bucketName: string };
+    readonly key: string;
+    readonly version?: string;
+  },
   endpointType: apigw.EndpointType,
   tls: DomainTls,
   executeApiEndpoint: boolean,
-): void {
+): string {
   const prop = `${prefix}mutualTls`;
   if (endpointType !== apigw.EndpointType.REGIONAL) {
     throw new PresetValidationError(
@@ -365,12 +372,13 @@ export function checkMutualTls(
       'API Gateway offers mutual TLS on regional custom domains only (not on edge-optimized domains, nor for private APIs).',
     );
   }
-  const { key, version } = mutualTls;
+  const { version } = mutualTls;
+  const key = truststoreKey(scope, `${prop}.key`, mutualTls.key, mutualTls.bucket.bucketName);
   if (!Token.isUnresolved(key) && (key.trim() === '' || key.startsWith('/'))) {
     throw new PresetValidationError(
       scope,
       `${prop}.key`,
-      key,
+      mutualTls.key,
       "The truststore's object key in the bucket, without a leading '/', e.g. \"truststore.pem\".",
     );
   }
@@ -399,4 +407,42 @@ export function checkMutualTls(
       'With mutual TLS the default execute-api endpoint must be disabled: clients could call it without a certificate. Remove disableExecuteApiEndpoint: false.',
     );
   }
+  return key;
+}
+
+const S3_URI = /^s3:\/\/([^/]*)\/?(.*)$/i;
+
+/**
+ * The object key of a truststore `key` that may be given as an `s3://<bucket>/<key>` URI (the form of
+ * CloudFormation's `TruststoreUri`): accepted when it names the given bucket, refused otherwise, and
+ * when the bucket's name is only known at deploy.
+ */
+function truststoreKey(scope: IConstruct, prop: string, key: string, bucketName: string): string {
+  if (Token.isUnresolved(key)) {
+    return key;
+  }
+  const uri = S3_URI.exec(key);
+  if (!uri) {
+    return key;
+  }
+  const [, uriBucket, uriKey] = uri;
+  if (Token.isUnresolved(bucketName)) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      key,
+      "The truststore's object key in mutualTls.bucket, not an s3:// URI: the bucket's name is known only at " +
+        `deploy, so the URI cannot be checked against it. Give the key alone, e.g. ${JSON.stringify(uriKey || 'truststore.pem')}.`,
+    );
+  }
+  if (uriBucket !== bucketName) {
+    throw new PresetValidationError(
+      scope,
+      prop,
+      key,
+      `The truststore's object key in mutualTls.bucket (${bucketName}); this URI names the bucket ${JSON.stringify(uriBucket)}. ` +
+        `Give the key alone, e.g. ${JSON.stringify(uriKey || 'truststore.pem')}, and the bucket that holds it as mutualTls.bucket.`,
+    );
+  }
+  return uriKey;
 }

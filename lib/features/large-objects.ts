@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { checkKeyPrefix } from '../integrations/s3';
 import { BucketPermissions, bucketRegion } from '../integrations/s3-access';
 import { PresetValidationError } from '../private/errors';
+import { newestNodejsRuntime } from '../private/runtimes';
 
 /**
  * Presigned URLs for objects past API Gateway's 10 MB payload limit: the API hands out a URL, and the
@@ -115,7 +116,7 @@ export class PresignedUrlFunction extends Construct {
 
     const region = bucketRegion(props.bucket);
     this.function = new lambda.Function(this, 'Function', {
-      runtime: lambda.Runtime.NODEJS_LATEST,
+      runtime: newestNodejsRuntime(),
       handler: 'index.handler',
       code: lambda.Code.fromAsset(path.join(__dirname, 'handler', 's3-presign')),
       description: 'Hands out presigned S3 URLs for objects past the 10 MB API Gateway payload limit',

@@ -5,6 +5,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IDependable } from 'constructs';
 import { configureAccountCloudWatchRole } from '../features/account-logging';
 import { AccessLogs } from '../features/access-logs';
+import { warnWhenNeverMapped } from '../features/api-domain';
 import { ApiAuthorization } from '../features/auth';
 import { AuthorizerRegistry } from '../features/authorizer-registry';
 import { routeCacheKey } from '../features/caching';
@@ -217,6 +218,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       }
     }
     cfnRestApi.disableExecuteApiEndpoint = disableExecuteApiEndpoint || undefined;
+    if (disableExecuteApiEndpoint && !customDomain) {
+      warnWhenNeverMapped(this, this.restApi);
+    }
     this.endpointConfiguration = {
       ...(vpcEndpointIds ? { vpcEndpointIds } : {}),
       ...(disableExecuteApiEndpoint ? { disableExecuteApiEndpoint } : {}),

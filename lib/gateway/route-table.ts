@@ -1,3 +1,4 @@
+import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { HTTP_METHODS } from '../private/limits';
@@ -49,6 +50,23 @@ export class RouteTable<T> {
    * API Gateway would reject. Changes nothing.
    */
   public parse(method: string, path: string): RouteKey {
+    // The route table is rendered at construction into one definition, so its keys are plain strings.
+    if (Token.isUnresolved(method)) {
+      throw new PresetValidationError(
+        this.scope,
+        'method',
+        method,
+        `A route method must be known at synth, not a token (e.g. a Lazy value or a CfnParameter): use one of ${HTTP_METHODS.join(', ')}.`,
+      );
+    }
+    if (Token.isUnresolved(path)) {
+      throw new PresetValidationError(
+        this.scope,
+        'path',
+        path,
+        "A route path must be known at synth, not a token (e.g. a Lazy value or a CfnParameter): give the path itself, e.g. '/orders/{id}'.",
+      );
+    }
     const upper = typeof method === 'string' ? method.toUpperCase() : method;
     if (!HTTP_METHODS.includes(upper)) {
       throw new PresetValidationError(this.scope, 'method', method, `Use one of ${HTTP_METHODS.join(', ')}.`);

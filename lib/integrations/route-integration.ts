@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
 import { IntegrationResponseCors } from '../features/cors';
 import { PresetValidationError } from '../private/errors';
+import { HTTP_METHODS } from '../private/limits';
 import { OpenApiObject, responseHeaders } from '../private/openapi';
 import { AwsServiceRouteIntegrationOptions, renderAwsServiceIntegration } from './aws-service';
 import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from './lambda';
@@ -31,7 +32,8 @@ export interface LambdaRouteIntegrationOptions {
  */
 export interface HttpRouteIntegrationOptions {
   /**
-   * The method API Gateway uses to call the backend.
+   * The method API Gateway uses to call the backend: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, or ANY
+   * (the caller's method), in any case.
    * @default - the route's method (ANY routes pass the caller's method through)
    */
   readonly httpMethod?: string;
@@ -137,6 +139,7 @@ export class RouteIntegration {
   public static http(url: string, options: HttpRouteIntegrationOptions = {}): RouteIntegration {
     const streaming = options.streaming === true;
     return new RouteIntegration(streaming, (ctx) => {
+      const httpMethod = integrationHttpMethod(ctx.scope, options.httpMethod);
       const requestParameters: Record<string, string> = {};
       const methodParameters: Record<string, boolean> = {};
       if (!Token.isUnresolved(url)) {
@@ -165,7 +168,7 @@ export class RouteIntegration {
       return {
         integration: {
           type: 'http_proxy',
-          httpMethod: options.httpMethod ?? ctx.method,
+          httpMethod: httpMethod ?? ctx.method,
           uri: url,
           ...(Object.keys(requestParameters).length > 0 ? { requestParameters } : {}),
           ...commonIntegrationSettings(ctx, streaming),
@@ -308,4 +311,21 @@ function commonIntegrationSettings(ctx: IntegrationContext, streaming: boolean):
     // Proxy integrations only (API Gateway streams HTTP_PROXY and AWS_PROXY responses).
     ...(streaming ? { responseTransferMode: 'STREAM' } : {}),
   };
+}
+
+/** An HTTP integration's `httpMethod`, upper-cased: one of the methods API Gateway has for a method. */
+function integrationHttpMethod(scope: IConstruct, method: string | undefined): string | undefined {
+  if (method === undefined || Token.isUnresolved(method)) {
+    return method;
+  }
+  const upper = typeof method === 'string' ? method.toUpperCase() : method;
+  if (!HTTP_METHODS.includes(upper)) {
+    throw new PresetValidationError(
+      scope,
+      'integration.httpMethod',
+      method,
+      `API Gateway calls an HTTP backend with one of ${HTTP_METHODS.join(', ')} (ANY: the caller's method).`,
+    );
+  }
+  return upper;
 }

@@ -26,9 +26,11 @@ function raisedMessages(): Set<string> {
 export class PresetValidationError extends Error {
   public readonly constructPath: string;
   public readonly prop: string;
-  private readonly scope: IConstruct;
-  private readonly value: unknown;
-  private readonly allowed: string;
+  // Not enumerable (see the constructor): Node prints an uncaught error's enumerable fields, and the
+  // scope leads to the whole construct tree, thousands of lines that hide the message.
+  declare private readonly scope: IConstruct;
+  declare private readonly value: unknown;
+  declare private readonly allowed: string;
 
   constructor(scope: IConstruct, prop: string, value: unknown, allowed: string) {
     const path = scope.node.path || '<root>';
@@ -36,10 +38,12 @@ export class PresetValidationError extends Error {
     this.name = VALIDATION_ERROR_NAME;
     this.constructPath = path;
     this.prop = prop;
-    this.scope = scope;
-    this.value = value;
-    this.allowed = allowed;
-    Object.defineProperty(this, VALIDATION_ERROR, { value: true });
+    Object.defineProperties(this, {
+      scope: { value: scope, enumerable: false },
+      value: { value, enumerable: false },
+      allowed: { value: allowed, enumerable: false },
+      [VALIDATION_ERROR]: { value: true },
+    });
     const messages = raisedMessages();
     messages.add(this.message);
     if (messages.size > MAX_REMEMBERED_MESSAGES) {

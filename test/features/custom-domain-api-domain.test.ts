@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -141,6 +141,64 @@ test('a preset with its default endpoint turned off is mapped without a warning'
   Annotations.fromStack(scope).hasNoWarning('*', Match.stringLikeRegexp('execute-api-endpoint-open'));
   const apis = Object.values(Template.fromStack(scope).findResources('AWS::ApiGateway::RestApi'));
   expect(apis.map((r) => r.Properties.DisableExecuteApiEndpoint)).toEqual([true]);
+});
+
+describe('a preset with its default endpoint turned off and no customDomain', () => {
+  const unreachable = Match.stringLikeRegexp('api-unreachable');
+
+  test('warns when nothing in the app maps it: no client could reach it', () => {
+    const scope = stack();
+    regionalApi(scope, 'Orders', { disableExecuteApiEndpoint: true });
+    const warnings = Annotations.fromStack(scope).findWarning('/Stack/Orders', unreachable);
+    expect(warnings.map((w) => w.entry.data)).toEqual([
+      'Stack/Orders has disableExecuteApiEndpoint: true, and no custom domain in this app maps it, so no client ' +
+        'can reach the API. Give it a customDomain, map it with ApiDomain.addApi, or keep the default endpoint; ' +
+        'if a domain outside this app maps it, acknowledge this warning. [ack: cdk-apigateway-presets:api-unreachable]',
+    ]);
+  });
+
+  test('does not warn when an ApiDomain maps it after it is constructed', () => {
+    const scope = stack();
+    const api = regionalApi(scope, 'Orders', { disableExecuteApiEndpoint: true });
+    edgeApi(scope, 'Other');
+    regionalDomain(scope).addApi('v1', api);
+    Annotations.fromStack(scope).hasNoWarning('*', unreachable);
+  });
+
+  test('does not warn when a domain in another stack maps it with aws-cdk-lib', () => {
+    const app = new App();
+    const scope = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const api = regionalApi(scope, 'Orders', { disableExecuteApiEndpoint: true });
+    const other = new Stack(app, 'Domains', { env: { account: '111111111111', region: 'eu-west-1' } });
+    const domain = new apigw.DomainName(other, 'Domain', {
+      domainName: 'api.example.com',
+      certificate: acm.Certificate.fromCertificateArn(other, 'Certificate', EU_CERTIFICATE),
+    });
+    domain.addBasePathMapping(api.restApi, { basePath: 'orders', stage: api.stages[0] });
+    Annotations.fromStack(scope).hasNoWarning('*', unreachable);
+  });
+
+  test('the warning can be acknowledged on the preset', () => {
+    const scope = stack();
+    const api = regionalApi(scope, 'Orders', { disableExecuteApiEndpoint: true });
+    CoreAnnotations.of(api).acknowledgeWarning(
+      'cdk-apigateway-presets:api-unreachable',
+      'Mapped by the platform domain',
+    );
+    Annotations.fromStack(scope).hasNoWarning('*', unreachable);
+  });
+
+  test('an API with its default endpoint, or with a customDomain, is not warned about', () => {
+    const scope = stack();
+    regionalApi(scope, 'Orders');
+    regionalApi(scope, 'Custom', {
+      customDomain: {
+        domainName: 'orders.example.com',
+        certificate: acm.Certificate.fromCertificateArn(scope, 'Certificate', EU_CERTIFICATE),
+      },
+    });
+    Annotations.fromStack(scope).hasNoWarning('*', unreachable);
+  });
 });
 
 describe('ApiDomain mappings', () => {

@@ -350,6 +350,16 @@ describe('regional custom domain', () => {
     });
     expect(only(template, 'AWS::ApiGateway::RestApi').Properties.DisableExecuteApiEndpoint).toBe(true);
   });
+
+  test('mutual TLS takes the truststore as an s3:// URI of its bucket, rendered once', () => {
+    const scope = stack();
+    const bucket = s3.Bucket.fromBucketName(scope, 'Truststores', 'truststores');
+    const api = regionalApi({ mutualTls: { bucket, key: 's3://truststores/clients/truststore.pem' } }, scope);
+    const template = Template.fromStack(Stack.of(api));
+    expect(only(template, 'AWS::ApiGateway::DomainName').Properties.MutualTlsAuthentication).toEqual({
+      TruststoreUri: 's3://truststores/clients/truststore.pem',
+    });
+  });
 });
 
 describe('fails when', () => {
@@ -553,6 +563,40 @@ describe('fails when', () => {
         () => regionalApi({ mutualTls: { bucket: truststore(scope), key } }, scope),
         'customDomain.mutualTls.key',
         JSON.stringify(key),
+        "The truststore's object key in the bucket",
+      );
+    });
+
+    test('has a key that is an s3:// URI of another bucket', () => {
+      const scope = stack();
+      expectInvalid(
+        () =>
+          regionalApi({ mutualTls: { bucket: truststore(scope), key: 's3://other/truststore.pem' } }, scope),
+        'customDomain.mutualTls.key',
+        '"s3://other/truststore.pem"',
+        'The truststore\'s object key in mutualTls.bucket (truststores); this URI names the bucket "other". ' +
+          'Give the key alone, e.g. "truststore.pem", and the bucket that holds it as mutualTls.bucket.',
+      );
+    });
+
+    test("has a key that is an s3:// URI while the bucket's name is known only at deploy", () => {
+      const scope = stack();
+      const bucket = new s3.Bucket(scope, 'Truststores');
+      expectInvalid(
+        () => regionalApi({ mutualTls: { bucket, key: 's3://truststores/clients/ca.pem' } }, scope),
+        'customDomain.mutualTls.key',
+        '"s3://truststores/clients/ca.pem"',
+        "not an s3:// URI: the bucket's name is known only at deploy, so the URI cannot be checked against it. " +
+          'Give the key alone, e.g. "clients/ca.pem".',
+      );
+    });
+
+    test('has a key that is an s3:// URI of its bucket without an object key', () => {
+      const scope = stack();
+      expectInvalid(
+        () => regionalApi({ mutualTls: { bucket: truststore(scope), key: 's3://truststores/' } }, scope),
+        'customDomain.mutualTls.key',
+        '"s3://truststores/"',
         "The truststore's object key in the bucket",
       );
     });

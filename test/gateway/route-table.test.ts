@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EdgeApi, EdgeApiProps, RouteIntegration } from '../../lib';
 import { definitionOf, operationOf } from '../support/definition';
@@ -35,6 +35,41 @@ describe('method', () => {
         m,
         '/orders',
       ]),
+    );
+  });
+});
+
+describe('tokens', () => {
+  test('fails when the method is a token: the route table is rendered at synth from known keys', () => {
+    const a = api();
+    const method = new CfnParameter(a, 'Method').valueAsString;
+    expectInvalid(
+      () => a.addRoute(method, '/orders', MOCK),
+      'method',
+      JSON.stringify(method),
+      'A route method must be known at synth, not a token (e.g. a Lazy value or a CfnParameter): use one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, ANY.',
+    );
+  });
+
+  test('fails when the path is a token, naming it as such instead of a missing leading slash', () => {
+    const a = api();
+    const path = Lazy.string({ produce: () => '/orders' });
+    expectInvalid(
+      () => a.addRoute('GET', path, MOCK),
+      'path',
+      JSON.stringify(path),
+      "A route path must be known at synth, not a token (e.g. a Lazy value or a CfnParameter): give the path itself, e.g. '/orders/{id}'.",
+    );
+  });
+
+  test("fails when the path is a CfnParameter's value", () => {
+    const a = api();
+    const path = new CfnParameter(a, 'Path').valueAsString;
+    expectInvalid(
+      () => a.addRoute('GET', path, MOCK),
+      'path',
+      JSON.stringify(path),
+      'must be known at synth',
     );
   });
 });

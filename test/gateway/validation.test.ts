@@ -449,6 +449,49 @@ describe('authorization', () => {
     );
   });
 
+  test.each(['(', '[a-z', '*Bearer', 'Bearer (x'])(
+    "fails when a token authorizer's validationRegex %j does not compile",
+    (validationRegex) => {
+      const stack = new Stack(new App(), 'Stack');
+      const authorization = ApiAuthorization.lambdaToken(fn(stack), { validationRegex });
+      expectInvalid(
+        () => new EdgeApi(stack, 'Api', { authorization }),
+        'authorization.validationRegex',
+        JSON.stringify(validationRegex),
+        'The token validation expression must be a valid regular expression',
+      );
+    },
+  );
+
+  test("fails when a route's token authorizer has a validationRegex that does not compile", () => {
+    const a = api();
+    expectInvalid(
+      () =>
+        a.addRoute('GET', '/orders', MOCK, {
+          authorization: ApiAuthorization.lambdaToken(fn(a), { validationRegex: '^Bearer (.+$' }),
+        }),
+      'authorization.validationRegex',
+      '"^Bearer (.+$"',
+      'The token validation expression must be a valid regular expression',
+    );
+  });
+
+  test.each(['^Bearer [-0-9A-Za-z._~+/]+=*$', '(?i)^bearer .++$', '^(?>Bearer) \\S{10,}+$', ''])(
+    'accepts the validationRegex %j, Java-only forms included',
+    (validationRegex) => {
+      const stack = new Stack(new App(), 'Stack');
+      const authorization = ApiAuthorization.lambdaToken(fn(stack), { validationRegex });
+      expect(() => new EdgeApi(stack, 'Api', { authorization })).not.toThrow();
+    },
+  );
+
+  test('accepts a validationRegex given as a token', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const validationRegex = new CfnParameter(stack, 'Regex').valueAsString;
+    const authorization = ApiAuthorization.lambdaToken(fn(stack), { validationRegex });
+    expect(() => new EdgeApi(stack, 'Api', { authorization })).not.toThrow();
+  });
+
   test("fails in the constructor when the API's Cognito authorization has no user pools, before any route", () => {
     expectInvalid(
       () => api({ authorization: ApiAuthorization.cognito({ userPools: [] }) }),
@@ -670,6 +713,41 @@ describe('integrations', () => {
     expect(integrationOf(methodTemplate(a), 'POST', '/legacy/{proxy+}')).toMatchObject({
       uri: 'http://legacy.example.com/{proxy}',
       requestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
+    });
+  });
+
+  test.each(['FOO', 'CONNECT', 'TRACE', ''])(
+    'fails when an HTTP integration httpMethod is %j',
+    (httpMethod) => {
+      expectInvalid(
+        () =>
+          api().addRoute(
+            'GET',
+            '/orders',
+            RouteIntegration.http('https://legacy.example.com/', { httpMethod }),
+          ),
+        'integration.httpMethod of GET /orders',
+        JSON.stringify(httpMethod),
+        "API Gateway calls an HTTP backend with one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, ANY (ANY: the caller's method).",
+      );
+    },
+  );
+
+  test('accepts an HTTP integration httpMethod in any case, rendered upper-case, and a token as given', () => {
+    const a = api();
+    a.addRoute(
+      'GET',
+      '/orders',
+      RouteIntegration.http('https://legacy.example.com/', { httpMethod: 'post' }),
+    );
+    a.addRoute('ANY', '/legacy', RouteIntegration.http('https://legacy.example.com/', { httpMethod: 'ANY' }));
+    const method = new CfnParameter(a, 'BackendMethod').valueAsString;
+    a.addRoute('GET', '/other', RouteIntegration.http('https://legacy.example.com/', { httpMethod: method }));
+    const template = methodTemplate(a);
+    expect(integrationOf(template, 'GET', '/orders')).toMatchObject({ httpMethod: 'POST' });
+    expect(integrationOf(template, 'ANY', '/legacy')).toMatchObject({ httpMethod: 'ANY' });
+    expect(integrationOf(template, 'GET', '/other')).toMatchObject({
+      httpMethod: { Ref: expect.stringMatching(/^ApiBackendMethod/) },
     });
   });
 

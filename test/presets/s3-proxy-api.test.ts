@@ -5,13 +5,13 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { S3AssetsApiStack } from '../../examples/s3-assets-api';
 import { S3UploadApiStack } from '../../examples/s3-upload-api';
 import { S3ProxyApi, S3ProxyApiProps } from '../../lib';
 import { PresignedUrlFunction } from '../../lib/features/large-objects';
+import { newestNodejsRuntime } from '../../lib/private/runtimes';
 import { acknowledgementsUnder } from '../support/acknowledgements';
 import { definitionOf, integrationOf, Json, operationsOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
@@ -311,7 +311,7 @@ describe('S3ProxyApi', () => {
     });
     const fn = t.findResources('AWS::Lambda::Function')[fnId].Properties;
     expect(fn).toMatchObject({
-      Runtime: lambda.Runtime.NODEJS_LATEST.name,
+      Runtime: newestNodejsRuntime().name,
       MemorySize: 128,
       Timeout: 5,
       TracingConfig: { Mode: 'Active' },
