@@ -147,7 +147,8 @@ function sizeMessage(measure: TemplateMeasure, limit: number): string {
         'several, each in its own stack.' +
         (measure.indented ? ` Without indentation it would take ${measure.compactBytes} bytes.` : '');
   return (
-    `${measure.bytes} bytes ${layout}; a CloudFormation template is at most ${limit} bytes. In bytes: ${parts}. ` + fix
+    `${measure.bytes} bytes ${layout}; a CloudFormation template is at most ${limit} bytes. In bytes: ${parts}. ` +
+    fix
   );
 }
 
@@ -194,7 +195,10 @@ function measureTemplate(stack: Stack): TemplateMeasure | undefined {
   for (const [logicalId, resource] of Object.entries(resources)) {
     const name = paths.get(logicalId) ?? logicalId;
     if (resource.Type === 'AWS::ApiGateway::RestApi' && resource.Properties?.Body !== undefined) {
-      parts.push({ name: `the API definition of ${name}`, bytes: partBytes(resource.Properties.Body, indented) });
+      parts.push({
+        name: `the API definition of ${name}`,
+        bytes: partBytes(resource.Properties.Body, indented),
+      });
     }
     const settings = resource.Properties?.MethodSettings;
     if (resource.Type === 'AWS::ApiGateway::Stage' && Array.isArray(settings)) {

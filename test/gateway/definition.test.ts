@@ -270,9 +270,9 @@ describe('stage method settings', () => {
   });
 
   test('a per-method entry writes data trace when the stage turns it on, and no logging level when it is OFF', () => {
-    expect(perMethodEntry({ executionLogging: { level: apigw.MethodLoggingLevel.INFO, dataTrace: true } })).toEqual(
-      expect.objectContaining({ LoggingLevel: 'INFO', DataTraceEnabled: true }),
-    );
+    expect(
+      perMethodEntry({ executionLogging: { level: apigw.MethodLoggingLevel.INFO, dataTrace: true } }),
+    ).toEqual(expect.objectContaining({ LoggingLevel: 'INFO', DataTraceEnabled: true }));
     expect(perMethodEntry({ executionLogging: { level: apigw.MethodLoggingLevel.OFF } })).not.toHaveProperty(
       'LoggingLevel',
     );
