@@ -95,6 +95,8 @@ interface TemplateMeasure {
   /** The same template without indentation. */
   readonly compactBytes: number;
   readonly indented: boolean;
+  /** Whether the stack's indentation setting could be read (when not, the template is taken as indented). */
+  readonly layoutKnown: boolean;
   readonly resources: number;
   /** The parts that grow with routes, largest first, each in the template's own layout. */
   readonly parts: Array<{ readonly name: string; readonly bytes: number }>;
@@ -125,8 +127,18 @@ export function checkTemplateSize(stack: Stack): string[] {
     );
   }
   const limit = limits.MAX_TEMPLATE_BYTES;
-  if (measure.bytes > limit) {
-    errors.push(`Invalid template size of ${stack.node.path}: ${sizeMessage(measure, limit)}`);
+  if (measure.bytes <= limit) {
+    return errors;
+  }
+  const message = sizeMessage(measure, limit);
+  if (measure.layoutKnown || measure.compactBytes > limit) {
+    errors.push(`Invalid template size of ${stack.node.path}: ${message}`);
+  } else {
+    // The stack's own indentation setting could not be read: it may already be set, so only a warning.
+    Annotations.of(stack).addWarningV2(
+      'cdk-apigateway-presets:template-size',
+      `The template of ${stack.node.path}: ${message}`,
+    );
   }
   return errors;
 }
@@ -176,7 +188,8 @@ function measureTemplate(stack: Stack): TemplateMeasure | undefined {
     Resources?: Record<string, CfnResourceJson>;
     Parameters?: Record<string, unknown>;
   };
-  const indented = suppressesIndentation(stack) !== true;
+  const suppressed = suppressesIndentation(stack);
+  const indented = suppressed !== true;
   const allowance = template.Parameters?.BootstrapVersion === undefined ? SYNTHESIZER_ALLOWANCE_BYTES : 0;
   const compactBytes = Buffer.byteLength(JSON.stringify(template)) + allowance;
   const bytes = indented
@@ -209,7 +222,14 @@ function measureTemplate(stack: Stack): TemplateMeasure | undefined {
     }
   }
   parts.sort((a, b) => b.bytes - a.bytes);
-  return { bytes, compactBytes, indented, resources: Object.keys(resources).length, parts };
+  return {
+    bytes,
+    compactBytes,
+    indented,
+    layoutKnown: suppressed !== undefined,
+    resources: Object.keys(resources).length,
+    parts,
+  };
 }
 
 interface CfnResourceJson {
@@ -228,15 +248,15 @@ function partBytes(value: unknown, indented: boolean): number {
 
 /**
  * Whether the stack writes its template without indentation: its `suppressTemplateIndentation` prop, or
- * the context key.
+ * the context key. Undefined when aws-cdk-lib no longer keeps the prop where it is read from.
  */
-function suppressesIndentation(stack: Stack): boolean {
+function suppressesIndentation(stack: Stack): boolean | undefined {
   const setting = (stack as unknown as { _suppressTemplateIndentation?: unknown })
     ._suppressTemplateIndentation;
   if (typeof setting === 'boolean') {
     return setting;
   }
-  return stack.node.tryGetContext(SUPPRESS_INDENTATION) === true;
+  return stack.node.tryGetContext(SUPPRESS_INDENTATION) === true ? true : undefined;
 }
 
 /** Messages for each resource of the REST API that was created beside its definition. */
