@@ -19,8 +19,9 @@ const DEFINED_BY_THE_DEFINITION = new Set([
 
 /**
  * What is checked when the app synthesizes, once every route is in: the API has routes, nothing
- * the definition would wipe was added to the REST API directly, and the definition fits what
- * CloudFormation and API Gateway accept. Warns when the API passes an adjustable API Gateway quota.
+ * the definition would wipe was added to the REST API directly, and the definition fits what API
+ * Gateway accepts (the template that holds it is checked by `checkTemplateSize`). Warns when the API
+ * passes an adjustable API Gateway quota.
  *
  * @returns the errors, as aws-cdk-lib validations report them
  */
@@ -45,7 +46,6 @@ export function checkDefinition(
         `${limits.MAX_RESOURCES_PER_API} per API. Ask for an increase ("Resources per API" in Service Quotas) before deploying.`,
     );
   }
-  errors.push(...definitionSizeErrors(restApi));
   return errors;
 }
 
@@ -86,46 +86,164 @@ function mediaTypeMatches(pattern: string, type: string): boolean {
   );
 }
 
-/** Where the definition sits in the template: Resources > <logical id> > Properties > Body. */
-const BODY_DEPTH = 4;
 const SUPPRESS_INDENTATION = '@aws-cdk/core:suppressTemplateIndentation';
 
+/** What a stack's template holds, as the template file is written. */
+interface TemplateMeasure {
+  /** The template as aws-cdk-lib writes it: compact when the stack suppresses indentation, else indented. */
+  readonly bytes: number;
+  /** The same template without indentation. */
+  readonly compactBytes: number;
+  readonly indented: boolean;
+  /** Whether the stack's indentation setting could be read (when not, the template is taken as indented). */
+  readonly layoutKnown: boolean;
+  readonly resources: number;
+  /** The parts that grow with routes, largest first, each in the template's own layout. */
+  readonly parts: Array<{ readonly name: string; readonly bytes: number }>;
+}
+
 /**
- * The definition is part of the stack's template, which CloudFormation takes up to 1 MB. What it adds,
- * as aws-cdk-lib writes it: indented by default, one space a level, or compact when the stack suppresses
- * indentation. A definition too large either way cannot deploy; one too large only indented fails with
- * the way past it.
+ * Checks, once every route is in, that the whole template of `stack` fits what CloudFormation accepts:
+ * at most 1,000,000 bytes as aws-cdk-lib writes it and 500 resources. Everything counts: every API
+ * definition, every stage's method settings, and all the other resources of the stack.
+ *
+ * @returns the errors, as aws-cdk-lib validations report them
  */
-function definitionSizeErrors(restApi: apigw.SpecRestApi): string[] {
-  const stack = Stack.of(restApi);
-  const body = stack.resolve((restApi.node.defaultChild as apigw.CfnRestApi).body);
-  const compact = Buffer.byteLength(JSON.stringify(body));
+export function checkTemplateSize(stack: Stack): string[] {
+  const measure = measureTemplate(stack);
+  if (measure === undefined) {
+    Annotations.of(stack).addWarningV2(
+      'cdk-apigateway-presets:template-size',
+      "The stack's template could not be measured with this version of aws-cdk-lib, so its size " +
+        `(at most ${limits.MAX_TEMPLATE_BYTES} bytes) and resources (at most ${limits.MAX_RESOURCES_PER_STACK}) are not checked at synth.`,
+    );
+    return [];
+  }
+  const errors: string[] = [];
+  if (measure.resources > limits.MAX_RESOURCES_PER_STACK) {
+    errors.push(
+      `Invalid template of ${stack.node.path}: ${measure.resources} resources. A CloudFormation stack holds at most ` +
+        `${limits.MAX_RESOURCES_PER_STACK}; move resources to another stack.`,
+    );
+  }
   const limit = limits.MAX_TEMPLATE_BYTES;
-  if (compact > limit) {
-    return [
-      `Invalid API definition: ${compact} bytes. A CloudFormation template is at most ${limit} bytes, and the ` +
-        'definition is part of it: split the API into several, e.g. one per group of paths.',
-    ];
+  if (measure.bytes <= limit) {
+    return errors;
   }
+  const message = sizeMessage(measure, limit);
+  if (measure.layoutKnown || measure.compactBytes > limit) {
+    errors.push(`Invalid template size of ${stack.node.path}: ${message}`);
+  } else {
+    // The stack's own indentation setting could not be read: it may already be set, so only a warning.
+    Annotations.of(stack).addWarningV2(
+      'cdk-apigateway-presets:template-size',
+      `The template of ${stack.node.path}: ${message}`,
+    );
+  }
+  return errors;
+}
+
+function sizeMessage(measure: TemplateMeasure, limit: number): string {
+  const layout = measure.indented ? 'indented, as aws-cdk-lib writes it by default' : 'without indentation';
+  const named = measure.parts.reduce((sum, part) => sum + part.bytes, 0);
+  const parts = [
+    ...measure.parts.map((part) => `${part.name} ${part.bytes}`),
+    `everything else (with up to ${SYNTHESIZER_ALLOWANCE_BYTES} the stack synthesizer adds) ${measure.bytes - named}`,
+  ].join(', ');
+  const fix =
+    measure.indented && measure.compactBytes <= limit
+      ? `Without indentation it takes ${measure.compactBytes} bytes: set suppressTemplateIndentation: true on the stack ` +
+        `(or the context key ${SUPPRESS_INDENTATION}).`
+      : 'Shrink what takes the room: a route with its own throttling, or cached in a stage with a cache cluster, adds ' +
+        'a method setting to each stage, and an ANY route one for each method it serves; or split the API into ' +
+        'several, each in its own stack.' +
+        (measure.indented ? ` Without indentation it would take ${measure.compactBytes} bytes.` : '');
+  return (
+    `${measure.bytes} bytes ${layout}; a CloudFormation template is at most ${limit} bytes. In bytes: ${parts}. ` +
+    fix
+  );
+}
+
+/**
+ * What the stack synthesizer adds to the template after the app's validations run: the
+ * `DefaultStackSynthesizer` writes a `BootstrapVersion` parameter and a `CheckBootstrapVersion` rule,
+ * about 530 bytes compact and 750 indented. Counted whenever the template has no such parameter yet.
+ */
+const SYNTHESIZER_ALLOWANCE_BYTES = 1024;
+
+/** Where a definition and a stage's method settings sit in the template: Resources > id > Properties > key. */
+const PROPERTY_DEPTH = 4;
+
+/**
+ * The stack's template as aws-cdk-lib renders it when it writes the template file (`JSON.stringify`,
+ * indented one space a level unless the stack suppresses indentation). Undefined when aws-cdk-lib no
+ * longer renders it where it is read from.
+ */
+function measureTemplate(stack: Stack): TemplateMeasure | undefined {
+  const render = (stack as unknown as { _toCloudFormation?: () => unknown })._toCloudFormation;
+  if (typeof render !== 'function') {
+    return undefined;
+  }
+  const template = render.call(stack) as {
+    Resources?: Record<string, CfnResourceJson>;
+    Parameters?: Record<string, unknown>;
+  };
   const suppressed = suppressesIndentation(stack);
-  if (suppressed === true) {
-    return [];
+  const indented = suppressed !== true;
+  const allowance = template.Parameters?.BootstrapVersion === undefined ? SYNTHESIZER_ALLOWANCE_BYTES : 0;
+  const compactBytes = Buffer.byteLength(JSON.stringify(template)) + allowance;
+  const bytes = indented
+    ? Buffer.byteLength(JSON.stringify(template, undefined, 1)) + allowance
+    : compactBytes;
+  const resources = template.Resources ?? {};
+  const paths = new Map<string, string>();
+  for (const construct of stack.node.findAll()) {
+    if (CfnResource.isCfnResource(construct) && Stack.of(construct) === stack) {
+      const parent = construct.node.scope;
+      const owner = construct.node.id === 'Resource' && parent ? parent : construct;
+      paths.set(stack.resolve(construct.logicalId) as string, owner.node.path);
+    }
   }
-  const pretty = JSON.stringify(body, undefined, 1);
-  const indented = Buffer.byteLength(pretty) + BODY_DEPTH * (pretty.split('\n').length - 1);
-  if (indented <= limit) {
-    return [];
+  const parts: TemplateMeasure['parts'] = [];
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    const name = paths.get(logicalId) ?? logicalId;
+    if (resource.Type === 'AWS::ApiGateway::RestApi' && resource.Properties?.Body !== undefined) {
+      parts.push({
+        name: `the API definition of ${name}`,
+        bytes: partBytes(resource.Properties.Body, indented),
+      });
+    }
+    const settings = resource.Properties?.MethodSettings;
+    if (resource.Type === 'AWS::ApiGateway::Stage' && Array.isArray(settings)) {
+      parts.push({
+        name: `the method settings of ${name} (${settings.length} ${settings.length === 1 ? 'entry' : 'entries'})`,
+        bytes: partBytes(settings, indented),
+      });
+    }
   }
-  const message =
-    `The API definition takes ${indented} bytes of the template as aws-cdk-lib writes it, indented, and a ` +
-    `CloudFormation template is at most ${limit} bytes; without indentation it takes ${compact}. Set ` +
-    `suppressTemplateIndentation: true on the stack (or the context key ${SUPPRESS_INDENTATION}).`;
-  if (suppressed === false) {
-    return [`Invalid template size: ${message}`];
+  parts.sort((a, b) => b.bytes - a.bytes);
+  return {
+    bytes,
+    compactBytes,
+    indented,
+    layoutKnown: suppressed !== undefined,
+    resources: Object.keys(resources).length,
+    parts,
+  };
+}
+
+interface CfnResourceJson {
+  readonly Type?: string;
+  readonly Properties?: { readonly Body?: unknown; readonly MethodSettings?: unknown };
+}
+
+/** The bytes a property value takes in the template, indented as deep as it sits, or compact. */
+function partBytes(value: unknown, indented: boolean): number {
+  if (!indented) {
+    return Buffer.byteLength(JSON.stringify(value));
   }
-  // The stack's own setting could not be read: it may already be set, so this is only a warning.
-  Annotations.of(restApi).addWarningV2('cdk-apigateway-presets:template-size', message);
-  return [];
+  const pretty = JSON.stringify(value, undefined, 1);
+  return Buffer.byteLength(pretty) + PROPERTY_DEPTH * (pretty.split('\n').length - 1);
 }
 
 /**

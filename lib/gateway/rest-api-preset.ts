@@ -21,7 +21,7 @@ import { checkMediaTypes, IntegrationTimeoutLimit } from '../private/limits';
 import { OpenApiObject } from '../private/openapi';
 import { ApiRoute } from './api-route';
 import { ApiDocumentParts, renderContract, renderDefinition } from './definition';
-import { checkDefinition, writeContractAtSynth } from './definition-checks';
+import { checkDefinition, checkTemplateSize, writeContractAtSynth } from './definition-checks';
 import { RestApiPresetProps, RouteOptions } from './options';
 import { integrationTimeoutLimit, PresetAdditions, PresetShape } from './preset-shape';
 import { RouteTable } from './route-table';
@@ -35,6 +35,9 @@ import {
 } from './routes';
 import { IRestApiPreset } from './rest-api-preset-interface';
 import { createStage, ResolvedStage, resolveStages } from './stages';
+
+/** Stacks whose template size one of their presets checks. */
+const STACKS_WITH_SIZE_CHECK = new WeakSet<Stack>();
 
 /**
  * The engine every preset composes: a REST API defined by one OpenAPI definition that the route table
@@ -242,6 +245,12 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.node.addValidation({
       validate: () => checkDefinition(this, this.restApi, this.records(), this.binaryMediaTypes()),
     });
+    // The whole template is measured once per stack, by its first preset, when the app synthesizes.
+    const stack = Stack.of(this);
+    if (!STACKS_WITH_SIZE_CHECK.has(stack)) {
+      STACKS_WITH_SIZE_CHECK.add(stack);
+      this.node.addValidation({ validate: () => checkTemplateSize(stack) });
+    }
     if (props.openApiFile) {
       writeContractAtSynth(this, props.openApiFile, () => this.openApi());
     }

@@ -153,15 +153,20 @@ export function createStage(scope: Construct, resolved: ResolvedStage, context: 
 
 /**
  * The stage's method settings: the stage-wide entry, then one per method of each route that overrides
- * the stage's throttling or caching. An ANY route's entries name each method it really serves, so they
- * can never apply to a sibling route of the same path that has its own authorization.
+ * the stage's throttling or caching.
+ *
+ * API Gateway keys a method setting `{resource_path}/{http_method}`, or `*\/*` for the whole stage (API
+ * Gateway API reference, Stage `methodSettings`; AWS::ApiGateway::Stage MethodSetting). Neither `ANY`
+ * nor `*` is an HTTP method there, so an ANY route gets one entry per method it really serves: never
+ * one for a method that a sibling route of the same path has (with its own authorization) or that the
+ * CORS preflight answers.
  */
 export function methodSettings(
   stage: ResolvedStage,
   routes: readonly StageRoute[],
   preflight: boolean,
 ): apigw.CfnStage.MethodSettingProperty[] {
-  const settings = [methodSetting(stage, '*', '/*', stage.throttling)];
+  const settings = [stageWideMethodSetting(stage)];
   const methodsByPath = new Map<string, Set<string>>();
   for (const { key } of routes) {
     const methods = methodsByPath.get(key.path) ?? new Set<string>();
@@ -174,16 +179,14 @@ export function methodSettings(
     if (!cached && sameThrottling(route.throttling ?? stage.throttling, stage.throttling)) {
       continue;
     }
+    const fields = methodSettingFields(
+      stage,
+      route.throttling ?? stage.throttling,
+      cached ? (route.cacheTtl ?? stage.cache!.ttl) : undefined,
+    );
+    const resourcePath = methodSettingResourcePath(route.key.path);
     for (const httpMethod of methodsServedBy(route.key, methodsByPath.get(route.key.path)!, preflight)) {
-      settings.push(
-        methodSetting(
-          stage,
-          httpMethod,
-          methodSettingResourcePath(route.key.path),
-          route.throttling ?? stage.throttling,
-          cached ? (route.cacheTtl ?? stage.cache!.ttl) : undefined,
-        ),
-      );
+      settings.push({ httpMethod, resourcePath, ...fields });
     }
   }
   return settings;
@@ -205,28 +208,45 @@ function sameThrottling(a: ThrottlingOptions, b: ThrottlingOptions): boolean {
   return a.rateLimit === b.rateLimit && a.burstLimit === b.burstLimit;
 }
 
-/** A complete method setting: API Gateway does not inherit stage-wide values into a per-method entry. */
-function methodSetting(
-  stage: ResolvedStage,
-  httpMethod: string,
-  resourcePath: string,
-  throttling: ThrottlingOptions,
-  cacheTtl?: Duration,
-): apigw.CfnStage.MethodSettingProperty {
+/** The `*\/*` entry: every field, the values every method of the stage starts from. */
+function stageWideMethodSetting(stage: ResolvedStage): apigw.CfnStage.MethodSettingProperty {
   return {
-    httpMethod,
-    resourcePath,
+    httpMethod: '*',
+    resourcePath: '/*',
     loggingLevel: stage.loggingLevel,
     dataTraceEnabled: stage.dataTrace,
     metricsEnabled: false,
+    throttlingRateLimit: stage.throttling.rateLimit,
+    throttlingBurstLimit: stage.throttling.burstLimit,
+    cachingEnabled: false,
+    ...(stage.cache
+      ? { cacheDataEncrypted: stage.cache.encrypted, cacheTtlInSeconds: stage.cache.ttl.toSeconds() }
+      : {}),
+  };
+}
+
+/**
+ * The fields of a per-method entry. AWS's documentation does not say whether a per-method entry takes
+ * the stage-wide values of the fields it leaves out, and tools that write per-method entries copy the
+ * stage's logging into them, so an entry is written to mean the same either way: it leaves out only a
+ * field whose stage value is also API Gateway's default for a method (logging OFF, no data trace, no
+ * detailed metrics, which the library never turns on), and the cache fields of an entry that does not
+ * cache. Throttling and, in a stage with a cache cluster, whether the method caches are always written.
+ */
+function methodSettingFields(
+  stage: ResolvedStage,
+  throttling: ThrottlingOptions,
+  cacheTtl?: Duration,
+): Omit<apigw.CfnStage.MethodSettingProperty, 'httpMethod' | 'resourcePath'> {
+  return {
+    ...(stage.loggingLevel !== apigw.MethodLoggingLevel.OFF ? { loggingLevel: stage.loggingLevel } : {}),
+    ...(stage.dataTrace ? { dataTraceEnabled: true } : {}),
     throttlingRateLimit: throttling.rateLimit,
     throttlingBurstLimit: throttling.burstLimit,
-    cachingEnabled: cacheTtl !== undefined,
-    ...(stage.cache
-      ? {
-          cacheDataEncrypted: stage.cache.encrypted,
-          cacheTtlInSeconds: (cacheTtl ?? stage.cache.ttl).toSeconds(),
-        }
+    // Without a cache cluster nothing is cached (CloudFormation MethodSetting CachingEnabled).
+    ...(stage.cache ? { cachingEnabled: cacheTtl !== undefined } : {}),
+    ...(stage.cache && cacheTtl !== undefined
+      ? { cacheDataEncrypted: stage.cache.encrypted, cacheTtlInSeconds: cacheTtl.toSeconds() }
       : {}),
   };
 }

@@ -27,6 +27,8 @@ export const MAX_RESOURCES_PER_API = 300;
 export const MAX_RESOURCE_POLICY_LENGTH = 8192;
 /** CloudFormation's template size limit (a template uploaded to S3, as the CDK CLI does). */
 export const MAX_TEMPLATE_BYTES = 1_000_000;
+/** CloudFormation's limit of resources in one stack. */
+export const MAX_RESOURCES_PER_STACK = 500;
 export const CACHE_TTL_MAX_SECONDS = 3600;
 export const INTEGRATION_TIMEOUT_MIN_MS = 50;
 export const INTEGRATION_TIMEOUT_MAX_MS = 29_000;
