@@ -231,9 +231,12 @@ function originEchoTemplate(origins: string[]): string | undefined {
   if (origins.length === 0) {
     return undefined;
   }
+  // API Gateway passes header names in the case the client sent (HTTP/2 clients send lowercase), and
+  // Velocity 1.7's `#set` keeps the old value when the right side is null: start from "" and look the
+  // header up by its lowercased name.
   return [
-    '#set($origin = $input.params().header.get("Origin"))',
-    '#if($origin == "")#set($origin = $input.params().header.get("origin"))#end',
+    '#set($origin = "")',
+    '#foreach($name in $input.params().header.keySet())#if($name.toLowerCase() == "origin")#set($origin = $input.params().header.get($name))#end#end',
     `#if(${origins.map((o) => `$origin == "${o}"`).join(' || ')})`,
     '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
     '#end',
