@@ -1,8 +1,34 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
-import { EdgeApi, RouteIntegration } from '../../lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { EdgeApi, RouteIntegration, S3ProxyApi } from '../../lib';
 import { velocityError } from '../../lib/private/templates';
 import { expectInvalid } from '../support/expect-invalid';
+
+/** A template as the synthesized stack holds it: a string, or an `Fn::Join` of strings and values. */
+function text(template: unknown): string {
+  const join = (template as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (typeof template === 'string') {
+    return template;
+  }
+  return join ? join[1].map((part) => (typeof part === 'string' ? part : 'token')).join(join[0]) : 'token';
+}
+
+/** Every mapping template in a definition, with where it is. */
+function templatesIn(value: unknown, at = ''): [string, string][] {
+  if (typeof value !== 'object' || value === null) {
+    return [];
+  }
+  return Object.entries(value).flatMap(([key, child]) =>
+    (key === 'requestTemplates' || key === 'responseTemplates') && typeof child === 'object'
+      ? Object.entries(child as object).map(
+          ([type, t]) => [`${at}.${key}.${type}`, text(t)] as [string, string],
+        )
+      : templatesIn(child, `${at}.${key}`),
+  );
+}
 
 function api(): EdgeApi {
   return new EdgeApi(new Stack(new App(), 'Stack'), 'Api');
@@ -98,5 +124,25 @@ describe('mapping templates are checked at synth', () => {
     expect(() => api().addRoute('GET', '/long', RouteIntegration.mock({ body }))).toThrow(
       `: "${'x'.repeat(200)}…". `,
     );
+  });
+
+  test("the library's own templates parse: integrations, CORS preflights and echoes, gateway responses", () => {
+    const stack = new Stack(new App(), 'Stack');
+    const api = new EdgeApi(stack, 'Api', {
+      cors: { allowOrigins: ['https://a.example.com', 'https://b.example.com'] },
+    });
+    api.addRoute('GET', '/ping', RouteIntegration.mock());
+    api.addRoute('POST', '/queue', RouteIntegration.sqs(new sqs.Queue(stack, 'Queue')));
+    const machine = new sfn.StateMachine(stack, 'Machine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass')),
+    });
+    api.addRoute('POST', '/start', RouteIntegration.stepFunctions(machine));
+    new S3ProxyApi(stack, 'Files', { allowPut: true, cors: { allowOrigins: ['https://a.example.com'] } });
+    const apis = Template.fromStack(stack).findResources('AWS::ApiGateway::RestApi');
+    const templates = Object.values(apis).flatMap((resource) => templatesIn(resource.Properties.Body));
+    expect(templates.length).toBeGreaterThan(10);
+    for (const [at, template] of templates) {
+      expect([at, velocityError(template)]).toEqual([at, undefined]);
+    }
   });
 });

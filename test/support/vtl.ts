@@ -190,7 +190,9 @@ const JAVA_STRING_HANDLERS = Object.entries(JAVA_STRING_METHODS).map(([name, met
 
 /**
  * velocityjs with Velocity 1.7's nulls: a `#set` whose right side is null assigns nothing, and a null
- * value renders as the reference's text, as a missing one does.
+ * value renders as the reference's text, as a missing one does. velocityjs itself assigns a null right
+ * side and renders a null value as `null`, and none of its options (`valueMapper`, `env`, `escape`)
+ * changes either.
  */
 type VelocityAst = ReturnType<typeof parse>[number];
 type SetAst = Extract<VelocityAst, { type: 'set' }>;
