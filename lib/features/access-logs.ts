@@ -45,7 +45,7 @@ export interface AccessLogsBinding {
  * Where a preset's stages write their access logs: one JSON line per request, with the request's ids,
  * caller, status, latencies and the WAF, authorizer and integration outcome. The line leaves out the
  * user agent and the integration's and authorizer's error texts, which API Gateway writes unescaped
- * (execution logs record those errors); it relies on the API's Lambda authorizers returning a
+ * (the statuses and the execution logs tell what failed); it relies on the API's Lambda authorizers returning a
  * `principalId` without quotes, backslashes or control characters.
  */
 export class AccessLogs {
@@ -89,16 +89,17 @@ export class AccessLogs {
 
 /**
  * Variables API Gateway writes already quoted and escaped as a JSON string: placed without quotes, a
- * quote or backslash in the message cannot break the line's JSON. It is the only such variable: API
- * Gateway's "Variables for access logging" documents `$context.error.messageString` as "the quoted value
- * of `$context.error.message`", and every other variable is written as it is.
+ * quote or backslash in the message cannot break the line's JSON. API Gateway's "Variables for access
+ * logging" documents it as "the quoted value of `$context.error.message`", and no other variable as
+ * quoted or escaped.
  */
 const QUOTED_VARIABLES = new Set(['$context.error.messageString']);
 
 /**
  * Variables whose text comes from the client, a backend or an authorizer function and that API Gateway
  * writes unescaped: a quote, backslash or newline in one would break the line's JSON, so the line leaves
- * them out. Execution logs (on at ERROR by default) record the integration and authorizer errors.
+ * them out; the integration and authorizer statuses stay, and the execution logs (ERROR level by default)
+ * record API Gateway's own errors.
  */
 export const UNESCAPED_OUTSIDE_VARIABLES = [
   '$context.identity.userAgent',
