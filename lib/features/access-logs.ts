@@ -42,7 +42,11 @@ export interface AccessLogsBinding {
 }
 
 /**
- * Where a preset's stages write their access logs (one JSON line per request).
+ * Where a preset's stages write their access logs: one JSON line per request, with the request's ids,
+ * caller, status, latencies and the WAF, authorizer and integration outcome. The line leaves out the
+ * user agent and the integration's and authorizer's error texts, which API Gateway writes unescaped
+ * (the statuses and the execution logs tell what failed); it relies on the API's Lambda authorizers returning a
+ * `principalId` without quotes, backslashes or control characters.
  */
 export class AccessLogs {
   /**
@@ -85,13 +89,36 @@ export class AccessLogs {
 
 /**
  * Variables API Gateway writes already quoted and escaped as a JSON string: placed without quotes, a
- * quote or backslash in the message cannot break the line's JSON.
+ * quote or backslash in the message cannot break the line's JSON. API Gateway's "Variables for access
+ * logging" documents it as "the quoted value of `$context.error.message`", and no other variable as
+ * quoted or escaped.
  */
 const QUOTED_VARIABLES = new Set(['$context.error.messageString']);
 
 /**
+ * Variables whose text comes from the client, a backend or an authorizer function and that API Gateway
+ * writes unescaped: a quote, backslash or newline in one would break the line's JSON, so the line leaves
+ * them out; the integration and authorizer statuses stay, and the execution logs (ERROR level by default)
+ * record API Gateway's own errors.
+ */
+export const UNESCAPED_OUTSIDE_VARIABLES = [
+  '$context.identity.userAgent',
+  '$context.integrationErrorMessage',
+  '$context.integration.error',
+  '$context.authorizer.error',
+];
+
+/**
  * The JSON access-log line: request identity, caller, outcome, latencies, and the error fields of
  * WAF, the authorizer and the integration, so a failed request explains itself.
+ *
+ * Every line is JSON: each field is a value API Gateway sets (ids, statuses, latencies, ARNs, the
+ * caller's IAM identity, the request id, which API Gateway replaces unless it is a UUID), the error
+ * message API Gateway quotes itself, or one of two values the line relies on:
+ * - `path`, the request path as the client sent it, still percent-encoded (REST APIs pass it encoded);
+ *   a URL cannot hold a raw `"` or `\`, so only a request that is not a valid URL could break the line;
+ * - `principalId`, what the API's own Lambda authorizer returns: keep quotes, backslashes and control
+ *   characters out of it.
  */
 export function accessLogFormat(): apigw.AccessLogFormat {
   const fields: Record<string, string> = {
@@ -107,7 +134,6 @@ export function accessLogFormat(): apigw.AccessLogFormat {
     path: '$context.path',
     protocol: '$context.protocol',
     ip: '$context.identity.sourceIp',
-    userAgent: '$context.identity.userAgent',
     caller: '$context.identity.caller',
     user: '$context.identity.user',
     accountId: '$context.identity.accountId',
@@ -117,13 +143,10 @@ export function accessLogFormat(): apigw.AccessLogFormat {
     responseLatency: '$context.responseLatency',
     integrationLatency: '$context.integrationLatency',
     integrationStatus: '$context.integrationStatus',
-    integrationError: '$context.integration.error',
-    integrationErrorMessage: '$context.integrationErrorMessage',
     errorMessage: '$context.error.messageString',
     errorResponseType: '$context.error.responseType',
     authorizerStatus: '$context.authorizer.status',
     authorizerLatency: '$context.authorizer.latency',
-    authorizerError: '$context.authorizer.error',
     wafStatus: '$context.waf.status',
     wafError: '$context.waf.error',
     wafResponseCode: '$context.wafResponseCode',

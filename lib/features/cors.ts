@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { HTTP_METHODS } from '../private/limits';
@@ -9,7 +9,8 @@ import { OpenApiObject, responseHeaders } from '../private/openapi';
  */
 export interface CorsOptions {
   /**
-   * Origins allowed to call the API, e.g. `https://app.example.com`, or `['*']` for any origin.
+   * Origins allowed to call the API, e.g. `https://app.example.com`, or `['*']` for any origin. An origin
+   * is written as browsers send it: `http://` or `https://`, a lowercase host and an optional port.
    */
   readonly allowOrigins: string[];
 
@@ -20,7 +21,7 @@ export interface CorsOptions {
   readonly allowMethods?: string[];
 
   /**
-   * Request headers allowed in cross-origin requests.
+   * Request headers allowed in cross-origin requests: HTTP tokens such as `X-Request-Id`, or `*`.
    * @default - Content-Type, X-Amz-Date, Authorization, X-Api-Key, X-Amz-Security-Token, X-Amz-User-Agent
    */
   readonly allowHeaders?: string[];
@@ -32,19 +33,29 @@ export interface CorsOptions {
   readonly allowCredentials?: boolean;
 
   /**
-   * Response headers browsers may read.
+   * Response headers browsers may read: HTTP tokens such as `X-Request-Id`.
    * @default - none beyond the CORS-safelisted headers
    */
   readonly exposeHeaders?: string[];
 
   /**
-   * How long browsers may cache a preflight response.
+   * How long browsers may cache a preflight response, in whole seconds (`Access-Control-Max-Age`).
    * @default - the browser's default
    */
   readonly maxAge?: Duration;
 }
 
-const ORIGIN = /^https?:\/\/[^/\s?#]+$/;
+/**
+ * An origin as browsers send it (the Fetch standard's serialization of an origin): a lowercase scheme
+ * and host, and a port. The browser compares the answered origin with its own byte for byte, and the
+ * origin is written into a mapping template, so nothing else may appear.
+ */
+const ORIGIN = /^https?:\/\/([a-z0-9_-]+(\.[a-z0-9_-]+)*|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$/;
+/**
+ * A header name: an HTTP token (RFC 9110 section 5.6.2, the Fetch standard's header-name grammar), or
+ * `*`; without `'`, which would end the quoted static value API Gateway writes the header from.
+ */
+const HEADER_NAME = /^[!#$%&*+.^_`|~0-9A-Za-z-]+$/;
 
 /** Checks the CORS options; throws on combinations browsers or API Gateway reject. */
 export function validateCors(scope: IConstruct, cors: CorsOptions): void {
@@ -71,7 +82,31 @@ export function validateCors(scope: IConstruct, cors: CorsOptions): void {
         scope,
         'cors.allowOrigins',
         origin,
-        "An origin is a scheme and host with an optional port and no path or trailing '/', e.g. 'https://app.example.com'.",
+        "An origin is http:// or https://, a lowercase host (letters, digits, '-', '_' and '.', or an IPv6 address in []) " +
+          "and an optional port, with no path, trailing '/', quote or space, as browsers send it, e.g. 'https://app.example.com'.",
+      );
+    }
+  }
+  for (const prop of ['allowHeaders', 'exposeHeaders'] as const) {
+    for (const name of cors[prop] ?? []) {
+      if (!Token.isUnresolved(name) && !HEADER_NAME.test(name)) {
+        throw new PresetValidationError(
+          scope,
+          `cors.${prop}`,
+          name,
+          "A header name is an HTTP token: letters, digits and ! # $ % & * + - . ^ _ ` | ~ (no quote, space, ',' or ':'), e.g. 'X-Request-Id'.",
+        );
+      }
+    }
+  }
+  if (cors.maxAge !== undefined && !cors.maxAge.isUnresolved()) {
+    const seconds = cors.maxAge.toSeconds({ integral: false });
+    if (!Number.isInteger(seconds)) {
+      throw new PresetValidationError(
+        scope,
+        'cors.maxAge',
+        `${seconds} seconds`,
+        'Access-Control-Max-Age is a whole number of seconds: use e.g. Duration.seconds(600) or Duration.minutes(10).',
       );
     }
   }
@@ -231,9 +266,12 @@ function originEchoTemplate(origins: string[]): string | undefined {
   if (origins.length === 0) {
     return undefined;
   }
+  // API Gateway passes header names in the case the client sent (HTTP/2 clients send lowercase), and
+  // Velocity 1.7's `#set` keeps the old value when the right side is null: start from "" and look the
+  // header up by its lowercased name.
   return [
-    '#set($origin = $input.params().header.get("Origin"))',
-    '#if($origin == "")#set($origin = $input.params().header.get("origin"))#end',
+    '#set($origin = "")',
+    '#foreach($name in $input.params().header.keySet())#if($name.toLowerCase() == "origin")#set($origin = $input.params().header.get($name))#end#end',
     `#if(${origins.map((o) => `$origin == "${o}"`).join(' || ')})`,
     '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
     '#end',

@@ -19,6 +19,7 @@ import { RouteIntegration } from '../integrations/route-integration';
 import { PresetValidationError } from '../private/errors';
 import { checkMediaTypes, IntegrationTimeoutLimit } from '../private/limits';
 import { OpenApiObject } from '../private/openapi';
+import { checkMappingTemplates } from '../private/templates';
 import { ApiRoute } from './api-route';
 import { ApiDocumentParts, renderContract, renderDefinition } from './definition';
 import { checkDefinition, checkTemplateSize, writeContractAtSynth } from './definition-checks';
@@ -333,8 +334,8 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     const responseSchema =
       options.responseSchema &&
       this.models.prepare(this, `responseSchema of ${route}`, options.responseSchema, false).schema;
-    const rendered = renderInRoute(route, () =>
-      integration._render({
+    const rendered = renderInRoute(route, () => {
+      const result = integration._render({
         scope: this,
         method: key.method,
         path: key.path,
@@ -346,8 +347,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
         cors: this.cors ? integrationResponseCors(this.cors) : undefined,
         warn: (id, message) => warnings.push([id, message]),
         responseSchemaGiven: responseSchema !== undefined,
-      }),
-    );
+      });
+      checkMappingTemplates(this, result.integration);
+      return result;
+    });
     const rendering = responseSchema ? withResponseSchema(this, route, rendered, responseSchema) : rendered;
 
     // From here on the route is recorded.

@@ -146,7 +146,9 @@ export function createStage(scope: Construct, resolved: ResolvedStage, context: 
     reason:
       'The access log is JSON once API Gateway fills in its variables: errorMessage is $context.error.messageString, ' +
       'which API Gateway writes already quoted and escaped, so it stands unquoted in the format and the format text ' +
-      "alone does not parse as JSON. The preset's tests render a line with quotes in the message and parse it.",
+      'alone does not parse as JSON. The line leaves out the variables API Gateway writes unescaped from outside ' +
+      "(user agent, integration and authorizer error texts). The preset's tests render a line with quotes, " +
+      'backslashes and newlines in every value that comes from outside and parse it.',
   });
   return stage;
 }

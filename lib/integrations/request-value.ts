@@ -204,9 +204,12 @@ export class RequestValue {
     }
     const read = (key: string) => `#set(${reference} = $input.params().${kind}.get('${key}'))`;
     let setup = `#set(${reference} = "")${read(name)}`;
-    if (kind === 'header' && name !== name.toLowerCase()) {
-      // HTTP/2 clients send header names in lower case.
-      setup += `#if("$!${reference.slice(1)}" == "")${read(name.toLowerCase())}#{end}`;
+    if (kind === 'header') {
+      // API Gateway passes header names as the client sent them (HTTP/2 clients send them in lower case), and
+      // a map's get is case-sensitive: without the name as given, take the header whose name matches in any case.
+      setup +=
+        `#if("$!${reference.slice(1)}" == "")#foreach($headerName in $input.params().header.keySet())` +
+        `#if($headerName.toLowerCase() == "${name.toLowerCase()}")#set(${reference} = $input.params().header.get($headerName))#{end}#{end}#{end}`;
     }
     return {
       setup,

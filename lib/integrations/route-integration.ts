@@ -57,7 +57,8 @@ export interface MockRouteIntegrationOptions {
   readonly statusCode?: number;
 
   /**
-   * The JSON body of the response.
+   * The JSON body of the response. It is a Velocity mapping template (checked at synth): `$` and `#`
+   * start references and directives, e.g. `{"requestId":"$context.requestId"}`.
    * @default '{}'
    */
   readonly body?: string;

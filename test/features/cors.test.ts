@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CorsOptions, EdgeApi, RouteIntegration } from '../../lib';
 import { integrationOf, operationOf } from '../support/definition';
@@ -34,12 +34,64 @@ describe('cors', () => {
     ['no scheme', 'app.example.com'],
     ['a scheme other than http(s)', 'ftp://app.example.com'],
     ['a query string', 'https://app.example.com?x=1'],
+    // Written into the origin-echo template and the static header value, these would break them.
+    ['a double quote', 'https://app.example.com"'],
+    ['a single quote', "https://app.example.com'"],
+    ['a reference', 'https://$origin.example.com'],
+    ['a directive', 'https://#end.example.com'],
+    ['a backslash', 'https://app\\.example.com'],
+    ['a space', 'https://app .example.com'],
+    // Browsers send the host in lowercase and compare the answer byte for byte.
+    ['an uppercase host', 'https://App.example.com'],
+    ['a wildcard', 'https://*.example.com'],
   ])('fails when an origin has %s', (_, origin) => {
     expectInvalid(
       () => api({ allowOrigins: ['https://ok.example.com', origin] }),
       'cors.allowOrigins',
       JSON.stringify(origin),
-      "An origin is a scheme and host with an optional port and no path or trailing '/', e.g. 'https://app.example.com'.",
+      "An origin is http:// or https://, a lowercase host (letters, digits, '-', '_' and '.', or an IPv6 address in []) " +
+        "and an optional port, with no path, trailing '/', quote or space, as browsers send it, e.g. 'https://app.example.com'.",
+    );
+  });
+
+  test.each([
+    ['allowHeaders', "X-Api-Key'"],
+    ['allowHeaders', 'X-"Quoted"'],
+    ['allowHeaders', 'X-Api-Key, X-Other'],
+    ['exposeHeaders', 'X Request Id'],
+    ['exposeHeaders', 'X-Request-Id:'],
+    ['exposeHeaders', ''],
+  ] as const)('fails when a header name in %s is not an HTTP token: %j', (prop, name) => {
+    expectInvalid(
+      () => api({ allowOrigins: ['https://app.example.com'], [prop]: ['Content-Type', name] }),
+      `cors.${prop}`,
+      JSON.stringify(name),
+      "A header name is an HTTP token: letters, digits and ! # $ % & * + - . ^ _ ` | ~ (no quote, space, ',' or ':'), e.g. 'X-Request-Id'.",
+    );
+  });
+
+  test('fails when maxAge is not a whole number of seconds', () => {
+    expectInvalid(
+      () => api({ allowOrigins: ['https://app.example.com'], maxAge: Duration.millis(1500) }),
+      'cors.maxAge',
+      '"1.5 seconds"',
+      'Access-Control-Max-Age is a whole number of seconds: use e.g. Duration.seconds(600) or Duration.minutes(10).',
+    );
+  });
+
+  test('accepts HTTP tokens as header names, IPv6 and underscore hosts, and whole-second maxAge', () => {
+    const a = api({
+      allowOrigins: ['https://app.example.com', 'http://[::1]:8080', 'https://my_host.internal'],
+      allowHeaders: ['Content-Type', 'X-Custom_Header', '*'],
+      exposeHeaders: ['X-Request-Id'],
+      maxAge: Duration.minutes(10),
+    });
+    a.addRoute('GET', '/x', RouteIntegration.mock());
+    const preflight = integrationOf(Template.fromStack(Stack.of(a)), 'OPTIONS', '/x').responses.default
+      .responseParameters;
+    expect(preflight['method.response.header.Access-Control-Max-Age']).toBe("'600'");
+    expect(preflight['method.response.header.Access-Control-Allow-Headers']).toBe(
+      "'Content-Type,X-Custom_Header,*'",
     );
   });
 

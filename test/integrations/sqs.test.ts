@@ -243,11 +243,16 @@ describe('RouteIntegration.sqs', () => {
       MessageGroupId: 'customer & "42"',
       MessageDeduplicationId: 'key=1+2',
     });
-    // HTTP/2 clients send header names in lower case.
+    // HTTP/2 clients send header names in lower case; API Gateway passes names in the case they came in.
     const lower = { 'x-group-id': 'g', 'idempotency-key': 'k' };
     expect(sendMessageRequest(integration, { body: '{}', header: lower })).toMatchObject({
       MessageGroupId: 'g',
       MessageDeduplicationId: 'k',
+    });
+    const upper = { 'X-GROUP-ID': 'G', 'IDEMPOTENCY-key': 'K' };
+    expect(sendMessageRequest(integration, { body: '{}', header: upper })).toMatchObject({
+      MessageGroupId: 'G',
+      MessageDeduplicationId: 'K',
     });
   });
 

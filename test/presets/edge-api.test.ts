@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiAuthorization, CacheSize, EdgeApi, RouteIntegration } from '../../lib';
+import { UNESCAPED_OUTSIDE_VARIABLES } from '../../lib/features/access-logs';
 import { definitionOf, integrationOf, Json, operationOf, operationsOf } from '../support/definition';
 
 function handler(scope: Stack, id = 'Handler'): lambda.Function {
@@ -70,8 +71,8 @@ describe('EdgeApi defaults', () => {
       responseLatency: '$context.responseLatency',
       integrationLatency: '$context.integrationLatency',
       wafError: '$context.waf.error',
-      authorizerError: '$context.authorizer.error',
-      integrationErrorMessage: '$context.integrationErrorMessage',
+      authorizerStatus: '$context.authorizer.status',
+      integrationStatus: '$context.integrationStatus',
       errorMessage: '$context.error.message',
     });
     expect(accessLog.DestinationArn).toEqual({
@@ -79,14 +80,42 @@ describe('EdgeApi defaults', () => {
     });
   });
 
-  test('writes valid JSON when an error message holds quotes, backslashes and a newline', () => {
+  test('writes valid JSON when every value from outside holds quotes, backslashes and newlines', () => {
     const [stage] = resourcesOfType(template, 'AWS::ApiGateway::Stage');
     const { Format } = stage.props.AccessLogSetting as { Format: string };
-    const message = 'Invalid request body: "name" must match "^[a-z]+\\\\d"\nline two';
-    const line = renderAccessLogLine(Format, (variable) =>
-      variable === '$context.error.message' ? message : variable.replace('$context.', 'value-of-'),
+    const hostile = 'quote " backslash \\ newline \n tab \t end';
+    // What a client, a backend or an authorizer function can put in a value, and what API Gateway makes of it.
+    const fromOutside: Record<string, string> = {
+      // Quoted and escaped by API Gateway.
+      '$context.error.message': `Invalid request body: ${hostile}`,
+      // The path as sent, percent-encoded: a URL holds no raw quote, backslash or newline.
+      '$context.path': `/prod/orders/${encodeURIComponent(hostile)}`,
+      // A client's request id that is not a UUID is replaced.
+      '$context.requestId': 'UUID_REPLACED_INVALID_REQUEST_ID',
+      // Written as they come: a client's user agent, a backend's or an authorizer function's error text.
+      ...Object.fromEntries(UNESCAPED_OUTSIDE_VARIABLES.map((variable) => [variable, hostile])),
+    };
+    const line = renderAccessLogLine(
+      Format,
+      (variable) => fromOutside[variable] ?? variable.replace('$context.', 'value-of-'),
     );
-    expect(JSON.parse(line)).toMatchObject({ errorMessage: message, requestId: 'value-of-requestId' });
+    expect(JSON.parse(line)).toMatchObject({
+      errorMessage: fromOutside['$context.error.message'],
+      path: fromOutside['$context.path'],
+      requestId: 'UUID_REPLACED_INVALID_REQUEST_ID',
+    });
+  });
+
+  test('leaves out every variable API Gateway writes unescaped from outside', () => {
+    const [stage] = resourcesOfType(template, 'AWS::ApiGateway::Stage');
+    const { Format } = stage.props.AccessLogSetting as { Format: string };
+    const written = Format.match(/\$context\.[A-Za-z.]+/g) ?? [];
+    expect(UNESCAPED_OUTSIDE_VARIABLES.filter((variable) => written.includes(variable))).toEqual([]);
+    // Were one written, a quote in its value would break the line.
+    const withUserAgent = `${Format.slice(0, -1)},"userAgent":"$context.identity.userAgent"}`;
+    expect(() =>
+      JSON.parse(renderAccessLogLine(withUserAgent, (v) => (v.endsWith('userAgent') ? 'curl "x"' : 'value'))),
+    ).toThrow(SyntaxError);
   });
 
   test('sets explicit stage-wide throttling, ERROR execution logs and no data trace', () => {

@@ -38,24 +38,75 @@ describe('the mapping-template harness', () => {
     expect(JSON.parse(`"${escaped.replace(/\\'/g, "'")}"`)).toBe(awkward);
   });
 
-  test("evaluates the library's own CORS mock template: a listed origin is echoed, others are not", () => {
+  test("evaluates the library's own CORS mock template: a listed origin is echoed in any header-name case, others are not", () => {
     const stack = new Stack(new App(), 'Stack');
     new EdgeApi(stack, 'Api', {
       cors: { allowOrigins: ['https://a.example.com', 'https://b.example.com'] },
     }).addRoute('GET', '/health', RouteIntegration.mock({ body: '{"ok":true}' }));
     const template = integrationOf(Template.fromStack(stack), 'GET', '/health').responses.default
       .responseTemplates['application/json'] as string;
-    for (const [origin, echoed] of [
-      ['https://b.example.com', 'https://b.example.com'],
-      ['https://evil.example.com', undefined],
+    for (const [header, echoed] of [
+      [{ Origin: 'https://b.example.com' }, 'https://b.example.com'],
+      // HTTP/2 clients send header names in lowercase, and API Gateway passes them as sent.
+      [{ origin: 'https://b.example.com' }, 'https://b.example.com'],
+      [{ ORIGIN: 'https://b.example.com' }, 'https://b.example.com'],
+      [{ Origin: 'https://evil.example.com' }, undefined],
+      [{ origin: 'https://evil.example.com' }, undefined],
+      [{}, undefined],
     ] as const) {
       const context: { responseOverride: { header: Record<string, string> } } = {
         responseOverride: { header: {} },
       };
-      const out = renderMappingTemplate(template, { header: { Origin: origin }, context });
+      const out = renderMappingTemplate(template, { header, context });
       expect(JSON.parse(out)).toEqual({ ok: true });
       expect(context.responseOverride.header['Access-Control-Allow-Origin']).toBe(echoed);
     }
+  });
+
+  describe('nulls, as Velocity 1.7 with its default settings', () => {
+    test("a missing key of a request map is null, not ''", () => {
+      const template =
+        '#if($input.params().header.get("X-Missing") == "")empty#elseif(!$input.params().header.get("X-Missing"))null#end';
+      expect(renderMappingTemplate(template)).toBe('null');
+      expect(renderMappingTemplate('#if($stageVariables.get("missing"))set#{else}null#end')).toBe('null');
+    });
+
+    test('a null reference renders as its own text unless it is quiet', () => {
+      expect(renderMappingTemplate('[$input.params().header.get("X-Missing")]')).toBe(
+        '[$input.params().header.get("X-Missing")]',
+      );
+      expect(renderMappingTemplate('[$!input.params().header.get("X-Missing")]')).toBe('[]');
+      expect(renderMappingTemplate('[$undefined][$!undefined]')).toBe('[$undefined][]');
+      // A JSON null is a Java null too.
+      expect(
+        renderMappingTemplate('#set($o = $util.parseJson($input.body))[$o.a][$!o.a]', { body: '{"a":null}' }),
+      ).toBe('[$o.a][]');
+    });
+
+    test('#set with a null right side leaves the variable as it was', () => {
+      expect(
+        renderMappingTemplate('#set($x = "old")#set($x = $input.params().header.get("X-Missing"))$x'),
+      ).toBe('old');
+      expect(renderMappingTemplate('#set($x = $input.params().header.get("X-Missing"))$x')).toBe('$x');
+      const { headerOverrides } = renderResponseTemplate(
+        '#set($context.responseOverride.header.Vary = $input.params().header.get("X-Missing"))',
+        '{}',
+      );
+      expect(headerOverrides).toEqual({});
+      // A value that is not null is assigned.
+      expect(
+        renderMappingTemplate('#set($x = "old")#set($x = $input.params().header.get("X-Trace"))$x', {
+          header: { 'X-Trace': 't-1' },
+        }),
+      ).toBe('t-1');
+    });
+
+    test('header names keep the case the client sent: get("Origin") does not find origin', () => {
+      const template = '$!input.params().header.get("Origin")|$!input.params().header.get("origin")';
+      expect(renderMappingTemplate(template, { header: { origin: 'https://a.example.com' } })).toBe(
+        '|https://a.example.com',
+      );
+    });
   });
 
   test('calls on strings behave as java.lang.String: replaceAll takes a regex, replace replaces all', () => {

@@ -1,15 +1,26 @@
 import { JSONPath } from 'jsonpath-plus';
-import { render } from 'velocityjs';
+import { Compile, Helper, parse } from 'velocityjs';
 
 /**
  * Evaluates API Gateway mapping templates with a real Velocity engine (velocityjs) and the variables
  * API Gateway gives a template: `$input`, `$util`, `$context` and `$stageVariables`, as its developer
  * guide describes them ("Variables for data transformations").
  *
+ * Nulls behave as in Apache Velocity 1.7, the Java engine API Gateway runs, with its default settings
+ * (a Java null is `undefined` here, which is what velocityjs treats as a missing reference):
+ * - `$map.get(missing)` (`$input.params().header`, `.path`, `.querystring`, `$stageVariables`) is null,
+ *   not `''`; header names keep the case the client sent (HTTP/2 clients send them in lowercase), so
+ *   `get("Origin")` does not find `origin`;
+ * - a null reference renders as its own text (`$x` prints `$x`) unless it is quiet (`$!x`);
+ * - `#set($x = expr)` with a null right side leaves `$x` as it was: `directive.set.null.allowed` is
+ *   false by default in 1.7 (Velocity user guide 1.7, "#set": "If the RHS is a property or method
+ *   reference that evaluates to null, it will not be assigned to the LHS");
+ * - `null == ""` is false.
+ *
  * What API Gateway does where the guide is silent, assumed here: a missing JSONPath selects nothing
  * and `$input.json` then gives `""` (an empty JSON string is not written, so `$input.json` is wrapped
- * by templates that may meet it); an empty body is `{}` to `$input.json('$')`; a missing parameter is
- * an empty string.
+ * by templates that may meet it); an empty body is `{}` to `$input.json('$')`; `$input.params(name)`
+ * of a missing parameter is an empty string.
  */
 export interface MappingRequest {
   /** The raw request body (or, in a response template, the integration response body). */
@@ -33,8 +44,9 @@ class VelocityMap {
     MAP_KEYS.set(this, Object.keys(entries));
   }
 
+  /** Java's `Map.get`: null (here `undefined`) for a key the map does not hold. */
   public get(key: string): unknown {
-    return this.containsKey(key) ? this[key] : '';
+    return this.containsKey(key) ? this[key] : undefined;
   }
 
   public keySet(): string[] {
@@ -176,6 +188,45 @@ const JAVA_STRING_HANDLERS = Object.entries(JAVA_STRING_METHODS).map(([name, met
     method(context as string, ...params),
 }));
 
+/**
+ * velocityjs with Velocity 1.7's nulls: a `#set` whose right side is null assigns nothing, and a null
+ * value renders as the reference's text, as a missing one does. velocityjs itself assigns a null right
+ * side and renders a null value as `null`, and none of its options (`valueMapper`, `env`, `escape`)
+ * changes either.
+ */
+type VelocityAst = ReturnType<typeof parse>[number];
+type SetAst = Extract<VelocityAst, { type: 'set' }>;
+type ReferenceAst = Extract<VelocityAst, { type: 'references' }>;
+
+class JavaVelocity extends Compile {
+  protected setValue(ast: SetAst): void {
+    const right = ast.equal[1];
+    const value: unknown = right.type === 'math' ? this.getExpression(right) : this.getLiteral(right);
+    if (value === undefined || value === null) {
+      return;
+    }
+    // Let velocityjs assign (it resolves paths such as $a.b.c) without evaluating the right side twice.
+    const mapper = this.config.valueMapper;
+    ast.equal[1] = { type: 'integer', value: '0' } as unknown as VelocityAst;
+    this.config.valueMapper = () => value;
+    try {
+      super.setValue(ast);
+    } finally {
+      ast.equal[1] = right;
+      this.config.valueMapper = mapper;
+    }
+  }
+
+  protected getReferences(ast: VelocityAst, isVal?: boolean): string {
+    const value = super.getReferences(ast, isVal) as unknown;
+    if (isVal && value === null) {
+      const reference = ast as ReferenceAst;
+      return this.silence || reference.leader === '$!' ? '' : Helper.getRefText(reference);
+    }
+    return value as string;
+  }
+}
+
 /** Renders `template` for a request, as API Gateway would. */
 export function renderMappingTemplate(template: string, request: MappingRequest = {}): string {
   const path = new VelocityMap(request.path ?? {});
@@ -208,17 +259,12 @@ export function renderMappingTemplate(template: string, request: MappingRequest 
     base64Encode: (text: string): string => Buffer.from(text, 'utf8').toString('base64'),
     base64Decode: (text: string): string => Buffer.from(text, 'base64').toString('utf8'),
   };
-  return render(
-    template,
-    {
-      input,
-      util,
-      context: request.context ?? {},
-      stageVariables: new VelocityMap(request.stageVariables ?? {}),
-    },
-    undefined,
-    { customMethodHandlers: JAVA_STRING_HANDLERS },
-  );
+  return new JavaVelocity(parse(template), { customMethodHandlers: JAVA_STRING_HANDLERS }).render({
+    input,
+    util,
+    context: request.context ?? {},
+    stageVariables: new VelocityMap(request.stageVariables ?? {}),
+  });
 }
 
 /** What an integration response's mapping template makes of a backend's response. */
