@@ -155,11 +155,14 @@ export interface ServerSources {
   readonly stageNames: string[];
   /** The stack's Region, when known at synth. */
   readonly region?: string;
+  /** Whether clients reach the API at its VPC endpoint's own name (a private API without private DNS). */
+  readonly vpcEndpointUrl?: boolean;
 }
 
 /**
  * The contract's servers: the URLs given; else the custom domain's, when its name is known at synth; else
- * the default endpoint's, with the API id, Region and stage as server variables (none is known at synth).
+ * the default endpoint's, with the API id, Region and stage as server variables (none is known at synth), and
+ * the VPC endpoint's id for a private API reached at its endpoint's own name.
  */
 export function contractServers(sources: ServerSources): OpenApiObject[] {
   if (sources.given) {
@@ -174,10 +177,18 @@ export function contractServers(sources: ServerSources): OpenApiObject[] {
   const region = sources.region && !Token.isUnresolved(sources.region) ? sources.region : undefined;
   return [
     {
-      url: 'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
+      url: `https://{restApiId}${sources.vpcEndpointUrl ? '-{vpceId}' : ''}.execute-api.{region}.amazonaws.com/{stage}`,
       description: "The API's default endpoint: its stack outputs each stage's URL (Url.<stage>)",
       variables: {
         restApiId: { default: 'restApiId', description: "The REST API's id, known once deployed" },
+        ...(sources.vpcEndpointUrl
+          ? {
+              vpceId: {
+                default: 'vpceId',
+                description: 'The id of the VPC endpoint the client connects through',
+              },
+            }
+          : {}),
         region: { default: region ?? 'us-east-1', description: "The API's Region" },
         stage: { default: sources.stageNames[0], enum: sources.stageNames },
       },

@@ -75,6 +75,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   /** The contract's title: the apiName given, else the construct id. */
   private readonly contractTitle: string;
   private readonly openApiServers?: string[];
+  private readonly vpcEndpointUrl: boolean;
   private readonly apiDescription?: string;
   private readonly timeoutLimit: IntegrationTimeoutLimit;
   private readonly policy?: OpenApiObject;
@@ -208,6 +209,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     // The RestApi's own url/urlForPath (escape hatch users) then point at the first stage.
     this.restApi.deploymentStage = this.stages[0];
     const stageUrl = additions.stageUrl;
+    this.vpcEndpointUrl = stageUrl !== undefined && endpointType === apigw.EndpointType.PRIVATE;
     this.stageUrl = stageUrl ? (stage) => stageUrl(this.restApi, stage) : (stage) => stage.urlForPath();
     if (customDomain) {
       const domain = bindCustomDomain(this, customDomain, {
@@ -415,6 +417,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
           executeApiEndpoint: this.endpointConfiguration.disableExecuteApiEndpoint !== true,
           stageNames: this.resolvedStages.map((s) => s.options.stageName),
           region: Stack.of(this).region,
+          vpcEndpointUrl: this.vpcEndpointUrl,
         }),
       },
     );

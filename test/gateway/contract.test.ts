@@ -6,11 +6,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { ApiAuthorization, EdgeApi, EdgeApiProps, RouteIntegration } from '../../lib';
+import { ApiAuthorization, EdgeApi, EdgeApiProps, PrivateApi, RouteIntegration } from '../../lib';
 import { Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
 import { openApiErrors, resolved } from '../support/openapi';
@@ -247,6 +248,21 @@ describe('openApi(): servers', () => {
     expect(a.openApi().servers).toEqual([
       { url: 'https://api.example.com/v1', description: 'The custom domain' },
     ]);
+  });
+
+  test("a private API without private DNS: its VPC endpoint's own name, with the endpoint's id", () => {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const withoutDns = new PrivateApi(stack, 'Api', { vpc });
+    withoutDns.addRoute('GET', '/a', MOCK);
+    const [server] = withoutDns.openApi().servers;
+    expect(server.url).toBe('https://{restApiId}-{vpceId}.execute-api.{region}.amazonaws.com/{stage}');
+    expect(Object.keys(server.variables)).toEqual(['restApiId', 'vpceId', 'region', 'stage']);
+    const withDns = new PrivateApi(stack, 'Dns', { vpc, privateDnsEnabled: true });
+    withDns.addRoute('GET', '/a', MOCK);
+    expect(withDns.openApi().servers[0].url).toBe(
+      'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
+    );
   });
 
   test('the URLs given in openApiServers', () => {
