@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
 import { ApiAuthorization, EdgeApi, EdgeApiProps, PrivateApi, RouteIntegration } from '../../lib';
 import { Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
@@ -180,6 +181,37 @@ describe('openApi(): names a generator turns into classes and methods', () => {
     expect(Object.keys(contract.components.schemas).sort()).toEqual(['PostOrdersBody']);
     expect(post.security).toEqual([{ CognitoPool: ['orders/write'] }]);
     expect(Object.keys(contract.components.securitySchemes).sort()).toEqual(['CognitoPool', 'sigv4']);
+  });
+
+  test('names Lambda authorizers after their functions, each scheme once', () => {
+    const a = api();
+    const stack = Stack.of(a);
+    const handler = (scope: Construct): lambda.Function =>
+      new lambda.Function(scope, 'Check', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+      });
+    const first = handler(new Construct(stack, 'One'));
+    const second = handler(new Construct(stack, 'Two'));
+    a.addRoute('GET', '/a', MOCK, { authorization: ApiAuthorization.lambdaToken(first) });
+    a.addRoute('GET', '/b', MOCK, { authorization: ApiAuthorization.lambdaToken(second) });
+    a.addRoute('GET', '/c', MOCK, {
+      authorization: ApiAuthorization.lambdaRequest(first, {
+        identitySources: ['method.request.header.X-Key'],
+      }),
+    });
+    const contract = a.openApi() as Json;
+    expect(Object.keys(contract.components.securitySchemes)).toEqual([
+      'TokenCheck',
+      'TokenCheck2',
+      'RequestCheck',
+    ]);
+    expect(['/a', '/b', '/c'].map((p) => Object.keys(contract.paths[p].get.security[0])[0])).toEqual([
+      'TokenCheck',
+      'TokenCheck2',
+      'RequestCheck',
+    ]);
   });
 
   test('names stay the same from one synth to the next', () => {
