@@ -37,15 +37,24 @@ export class VersionedEdgeApiStack extends Stack {
       description: 'Lists orders (v1)',
       code: `exports.handler = async () => ({ statusCode: 200, body: JSON.stringify([{ id: '1' }]) });`,
     });
-    // Reached through the domain only: the default execute-api endpoints are turned off.
-    const v1 = new EdgeApi(this, 'V1', { apiName: 'orders-v1', disableExecuteApiEndpoint: true });
+    // Reached through the domain only: the default execute-api endpoints are turned off, and each contract
+    // names its base URL on the shared domain.
+    const v1 = new EdgeApi(this, 'V1', {
+      apiName: 'orders-v1',
+      disableExecuteApiEndpoint: true,
+      openApiServers: ['https://api.example.com/v1'],
+    });
     v1.addRoute('GET', '/orders', RouteIntegration.lambdaFunction(v1Orders.function));
 
     const v2Orders = new ExampleFunction(this, 'OrdersV2', {
       description: 'Lists orders (v2): paginated',
       code: `exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ items: [{ id: '1' }], next: null }) });`,
     });
-    const v2 = new EdgeApi(this, 'V2', { apiName: 'orders-v2', disableExecuteApiEndpoint: true });
+    const v2 = new EdgeApi(this, 'V2', {
+      apiName: 'orders-v2',
+      disableExecuteApiEndpoint: true,
+      openApiServers: ['https://api.example.com/v2'],
+    });
     v2.addRoute('GET', '/orders', RouteIntegration.lambdaFunction(v2Orders.function));
 
     for (const [basePath, api] of [

@@ -7,6 +7,7 @@ import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from '../integra
 import * as defaults from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';
+import { pascal, unique } from '../private/names';
 import { OpenApiObject } from '../private/openapi';
 import { AuthorizationConfig, AuthorizationKind } from './auth';
 
@@ -30,6 +31,8 @@ export interface AuthorizerRegistryContext {
 interface RegisteredAuthorizer {
   readonly name: string;
   readonly scheme: OpenApiObject;
+  /** The scheme's name in the contract, from what the user gave: the user pool's or function's construct id. */
+  readonly contractName: string;
 }
 
 /**
@@ -113,6 +116,20 @@ export class AuthorizerRegistry {
     return schemes;
   }
 
+  /**
+   * Readable names of the security schemes, for the contract, by their name in the definition (which
+   * hashes the authorizer's configuration): `Cognito<pool id>`, `Token<function id>`, `Request<function id>`.
+   */
+  public contractNames(): Record<string, string> {
+    const names: Record<string, string> = {};
+    const taken = new Set<string>([SIGV4_SCHEME]);
+    for (const { name, contractName } of this.authorizers.values()) {
+      names[name] = unique(contractName, taken);
+      taken.add(names[name]);
+    }
+    return names;
+  }
+
   private authorizerFor(auth: AuthorizationConfig): RegisteredAuthorizer {
     const { identity, ttl } = authorizerIdentity(auth);
     const existing = this.authorizers.get(identity);
@@ -120,7 +137,11 @@ export class AuthorizerRegistry {
       return existing;
     }
     const name = `Authorizer${createHash('sha256').update(identity).digest('hex').slice(0, 8).toUpperCase()}`;
-    const registered = { name, scheme: this.securityScheme(auth, ttl) };
+    const registered = {
+      name,
+      scheme: this.securityScheme(auth, ttl),
+      contractName: contractSchemeName(auth),
+    };
     this.authorizers.set(identity, registered);
     return registered;
   }
@@ -266,6 +287,13 @@ function headerName(source: string): string {
 }
 
 /** The key that makes routes with the same authorizer configuration share one authorizer. */
+function contractSchemeName(auth: AuthorizationConfig): string {
+  if (auth.kind === AuthorizationKind.COGNITO) {
+    return `Cognito${pascal(auth.userPools![0].node.id)}`;
+  }
+  return `${auth.kind === AuthorizationKind.LAMBDA_TOKEN ? 'Token' : 'Request'}${pascal(auth.handler!.node.id)}`;
+}
+
 function authorizerIdentity(auth: AuthorizationConfig): { identity: string; ttl: Duration } {
   const ttl = auth.resultsCacheTtl ?? defaults.defaultAuthorizerResultsCacheTtl();
   const identity = [

@@ -198,11 +198,50 @@ export interface RestApiPresetProps {
   readonly openApiFile?: string;
 
   /**
+   * The base URLs the contract (`openApi()`, `openApiFile`) lists as its `servers`, e.g.
+   * `['https://api.example.com/v1']`: https URLs or paths starting with `/`, known at synth.
+   * @default - the custom domain's URL when its name is known at synth; otherwise the default endpoint's
+   * URL, `https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}`, with server variables
+   */
+  readonly openApiServers?: string[];
+
+  /**
    * Whether the stack outputs each stage's invoke URL (a `CfnOutput` with the id `Url.<stageName>`
    * under the preset, without an export name).
    * @default true
    */
   readonly urlOutputs?: boolean;
+}
+
+/**
+ * How one operation reads in the OpenAPI contract (`openApi()`): what SDK generators name its method after,
+ * and its documentation.
+ */
+export interface OperationOptions {
+  /**
+   * The operation's id, which SDK generators name methods after: letters, digits and underscores, unique
+   * in the API.
+   * @default - the route's own default
+   */
+  readonly operationId?: string;
+
+  /**
+   * A short summary of the operation.
+   * @default - the route's own default
+   */
+  readonly summary?: string;
+
+  /**
+   * A description of the operation.
+   * @default - none
+   */
+  readonly description?: string;
+
+  /**
+   * Tags that group the operation.
+   * @default - none
+   */
+  readonly tags?: string[];
 }
 
 /**
@@ -261,13 +300,14 @@ export interface RouteOptions {
   /**
    * The operation's id in the OpenAPI contract, which SDK generators name methods after: letters, digits
    * and underscores, unique in the API.
-   * @default - none
+   * @default - the method and the path's words, e.g. `getOrdersById` for `GET /orders/{id}` (with a number
+   * added when a route already has it)
    */
   readonly operationId?: string;
 
   /**
    * A short summary of the operation, in the OpenAPI contract.
-   * @default - none
+   * @default - the method and path, e.g. `GET /orders/{id}`
    */
   readonly summary?: string;
 

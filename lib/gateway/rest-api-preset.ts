@@ -21,6 +21,7 @@ import { checkMediaTypes, IntegrationTimeoutLimit } from '../private/limits';
 import { OpenApiObject } from '../private/openapi';
 import { checkMappingTemplates } from '../private/templates';
 import { ApiRoute } from './api-route';
+import { checkServerUrls, contractServers, nameContract } from './contract-names';
 import { ApiDocumentParts, renderContract, renderDefinition } from './definition';
 import { checkDefinition, checkTemplateSize, writeContractAtSynth } from './definition-checks';
 import { RestApiPresetProps, RouteOptions } from './options';
@@ -71,6 +72,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   public readonly domain?: apigw.DomainName;
 
   private readonly apiName: string;
+  /** The contract's title: the apiName given, else the construct id. */
+  private readonly contractTitle: string;
+  private readonly openApiServers?: string[];
+  private readonly vpcEndpointUrl: boolean;
   private readonly apiDescription?: string;
   private readonly timeoutLimit: IntegrationTimeoutLimit;
   private readonly policy?: OpenApiObject;
@@ -94,6 +99,8 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.timeoutLimit = integrationTimeoutLimit(shape);
     this.routes = new RouteTable<RouteRecord>(this);
     this.apiName = props.apiName ?? Names.uniqueResourceName(this, { maxLength: 128 });
+    this.contractTitle = props.apiName ?? id;
+    this.openApiServers = checkServerUrls(this, props.openApiServers);
     this.apiDescription = props.description;
     this.apiBinaryMediaTypes = checkMediaTypes(this, 'binaryMediaTypes', props.binaryMediaTypes ?? []);
 
@@ -202,6 +209,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     // The RestApi's own url/urlForPath (escape hatch users) then point at the first stage.
     this.restApi.deploymentStage = this.stages[0];
     const stageUrl = additions.stageUrl;
+    this.vpcEndpointUrl = stageUrl !== undefined && endpointType === apigw.EndpointType.PRIVATE;
     this.stageUrl = stageUrl ? (stage) => stageUrl(this.restApi, stage) : (stage) => stage.urlForPath();
     if (customDomain) {
       const domain = bindCustomDomain(this, customDomain, {
@@ -396,10 +404,23 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON, as IRestApiPreset.openApi
   public openApi(): any {
     const parts = this.documentParts();
-    const contract = renderContract({
-      ...parts,
-      title: Token.isUnresolved(parts.title) ? this.node.path : parts.title,
-    });
+    const contract = nameContract(
+      renderContract({
+        ...parts,
+        title: Token.isUnresolved(this.contractTitle) ? this.node.id : this.contractTitle,
+      }),
+      {
+        securitySchemes: this.authorizers.contractNames(),
+        servers: contractServers({
+          given: this.openApiServers,
+          customDomainUrl: this.customUrl,
+          executeApiEndpoint: this.endpointConfiguration.disableExecuteApiEndpoint !== true,
+          stageNames: this.resolvedStages.map((s) => s.options.stageName),
+          region: Stack.of(this).region,
+          vpcEndpointUrl: this.vpcEndpointUrl,
+        }),
+      },
+    );
     const tokens = Stack.of(this).resolve(contract);
     if (JSON.stringify(tokens) !== JSON.stringify(contract)) {
       throw new PresetValidationError(

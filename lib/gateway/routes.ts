@@ -6,6 +6,7 @@ import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';
 import { OpenApiObject, openApiParameter, withoutExtensions } from '../private/openapi';
 import { ApiRoute } from './api-route';
+import { ERROR_SCHEMA_REF, isErrorBody } from './contract-names';
 import { RouteOptions } from './options';
 import { RouteKey } from './route-table';
 import { StageRoute } from './stages';
@@ -118,6 +119,10 @@ export interface RouteRecord extends StageRoute {
   readonly integration: IntegrationRendering;
 }
 
+/** How the contract describes a greedy path variable (`{key+}`), which OpenAPI path templating lacks. */
+const GREEDY_VARIABLE =
+  "The rest of the path, '/' included: send each '/' as is, not percent-encoded (a greedy path variable of API Gateway).";
+
 /** What a successful response of a proxy integration is documented as: whatever the backend sends. */
 const PROXY_RESPONSES = { '200': { description: 'Backend response' } };
 
@@ -141,7 +146,12 @@ export function renderOperation(record: RouteRecord, withExtensions: boolean): O
   }
   const parameters = Object.entries(record.requestParameters ?? {})
     .sort(([a], [b]) => parameterOrder(a) - parameterOrder(b))
-    .map(([name, required]) => openApiParameter(name, required));
+    .map(([name, required]) => {
+      const parameter = openApiParameter(name, required);
+      return !withExtensions && record.key.path.includes(`{${parameter.name}+}`)
+        ? { ...parameter, description: GREEDY_VARIABLE }
+        : parameter;
+    });
   if (parameters.length > 0) {
     operation.parameters = parameters;
   }
@@ -163,8 +173,25 @@ export function renderOperation(record: RouteRecord, withExtensions: boolean): O
       record.integration.responseBodies,
     );
   }
+  const binary = record.integration.binaryBodies;
+  if (!withExtensions && binary) {
+    if (binary.request && !operation.requestBody) {
+      operation.requestBody = { required: true, content: binaryContent(binary.mediaTypes) };
+    }
+    operation.responses = Object.fromEntries(
+      Object.entries(operation.responses as OpenApiObject).map(([status, response]) => [
+        status,
+        binary.responses.includes(status) && !(response as OpenApiObject).content
+          ? { ...(response as OpenApiObject), content: binaryContent(binary.mediaTypes) }
+          : response,
+      ]),
+    );
+  }
   if (record.security) {
     operation.security = [record.security];
+  } else if (!withExtensions) {
+    // A public route says so: an empty requirement, which clients read as "no credentials".
+    operation.security = [];
   }
   if (withExtensions) {
     operation['x-amazon-apigateway-integration'] = record.integration.integration;
@@ -223,9 +250,21 @@ function withJsonBodies(responses: OpenApiObject, bodies: Record<string, OpenApi
     Object.entries(responses).map(([status, response]) => [
       status,
       bodies[status]
-        ? { ...(response as OpenApiObject), content: { 'application/json': { schema: bodies[status] } } }
+        ? {
+            ...(response as OpenApiObject),
+            content: {
+              'application/json': { schema: isErrorBody(bodies[status]) ? ERROR_SCHEMA_REF : bodies[status] },
+            },
+          }
         : response,
     ]),
+  );
+}
+
+/** Bodies of any of `mediaTypes`, as bytes: OpenAPI 3.0's binary string. */
+function binaryContent(mediaTypes: string[]): OpenApiObject {
+  return Object.fromEntries(
+    mediaTypes.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
   );
 }
 

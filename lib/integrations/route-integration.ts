@@ -99,6 +99,15 @@ export interface IntegrationRendering {
    * definition's method responses stay without them, since API Gateway would import each as a model.
    */
   readonly responseBodies?: Record<string, OpenApiObject>;
+  /**
+   * Bodies the integration passes through as bytes, for the contract: the request's, and the responses'
+   * with these status codes, of any of `mediaTypes`.
+   */
+  readonly binaryBodies?: {
+    readonly request: boolean;
+    readonly responses: string[];
+    readonly mediaTypes: string[];
+  };
   /** Method request parameters the integration needs declared. */
   readonly requestParameters?: Record<string, boolean>;
   /** Media types the API must treat as binary for this integration's requests or responses. */

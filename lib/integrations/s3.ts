@@ -196,6 +196,12 @@ function renderObject(
     },
     responses: rendered.methodResponses,
     responseBodies: rendered.responseBodies,
+    // The object's bytes both ways; a HEAD answer has no body (RFC 9110, 9.3.2).
+    binaryBodies: {
+      request: ctx.method === 'PUT',
+      responses: ctx.method === 'GET' ? ['200', '206'] : [],
+      mediaTypes: binaryMediaTypes,
+    },
     requestParameters: methodParameters,
     binaryMediaTypes,
   };

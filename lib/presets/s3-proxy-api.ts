@@ -10,12 +10,88 @@ import { checkPresignedUrlExpiry, LargeObjectOptions, PresignedUrlFunction } fro
 import { privateApiAdditions, privateEndpoints } from '../features/private-endpoint';
 import { createObjectBucket } from '../features/s3-bucket';
 import { WafOptions } from '../features/waf';
-import { RestApiPresetProps } from '../gateway/options';
+import { OperationOptions, RestApiPresetProps, RouteOptions } from '../gateway/options';
 import { PresetAdditions } from '../gateway/preset-shape';
 import { RestApiPreset } from '../gateway/rest-api-preset';
 import { RouteIntegration } from '../integrations/route-integration';
 import { checkKeyPrefix, checkS3Cors } from '../integrations/s3';
 import { PresetValidationError } from '../private/errors';
+
+/**
+ * How the routes `S3ProxyApi` adds read in the OpenAPI contract: their operation ids (SDK method names),
+ * summaries, descriptions and tags. An option left out keeps the default.
+ */
+export interface S3ProxyOperations {
+  /**
+   * `GET <objectsPath>/{key+}`.
+   * @default - { operationId: 'getObject', summary: 'Reads an object' }
+   */
+  readonly objectGet?: OperationOptions;
+
+  /**
+   * `HEAD <objectsPath>/{key+}`.
+   * @default - { operationId: 'headObject', summary: "Reads an object's headers" }
+   */
+  readonly objectHead?: OperationOptions;
+
+  /**
+   * `PUT <objectsPath>/{key+}`, with `allowPut`.
+   * @default - { operationId: 'putObject', summary: 'Uploads an object' }
+   */
+  readonly objectPut?: OperationOptions;
+
+  /**
+   * `DELETE <objectsPath>/{key+}`, with `allowDelete`.
+   * @default - { operationId: 'deleteObject', summary: 'Deletes an object' }
+   */
+  readonly objectDelete?: OperationOptions;
+
+  /**
+   * `GET <objectsPath>`, with `listObjects`.
+   * @default - { operationId: 'listObjects', summary: 'Lists objects' }
+   */
+  readonly objectList?: OperationOptions;
+
+  /**
+   * `GET <largeObjects.path>/{key+}`, with `largeObjects`.
+   * @default - { operationId: 'getDownloadUrl', summary: 'Hands out a presigned URL that downloads an object' }
+   */
+  readonly presignedGet?: OperationOptions;
+
+  /**
+   * `POST <largeObjects.path>/{key+}`, with `largeObjects` and `allowPut`.
+   * @default - { operationId: 'createUploadUrl', summary: 'Hands out a presigned URL that uploads an object' }
+   */
+  readonly presignedPost?: OperationOptions;
+}
+
+const DEFAULT_OPERATIONS: Record<keyof S3ProxyOperations, { operationId: string; summary: string }> = {
+  objectGet: { operationId: 'getObject', summary: 'Reads an object' },
+  objectHead: { operationId: 'headObject', summary: "Reads an object's headers" },
+  objectPut: { operationId: 'putObject', summary: 'Uploads an object' },
+  objectDelete: { operationId: 'deleteObject', summary: 'Deletes an object' },
+  objectList: { operationId: 'listObjects', summary: 'Lists objects' },
+  presignedGet: {
+    operationId: 'getDownloadUrl',
+    summary: 'Hands out a presigned URL that downloads an object',
+  },
+  presignedPost: {
+    operationId: 'createUploadUrl',
+    summary: 'Hands out a presigned URL that uploads an object',
+  },
+};
+
+/** The contract options of one built-in route: the user's, over the defaults. */
+function operation(props: S3ProxyApiProps, name: keyof S3ProxyOperations): RouteOptions {
+  const given = props.operations?.[name];
+  const defaults = DEFAULT_OPERATIONS[name];
+  return {
+    operationId: given?.operationId ?? defaults.operationId,
+    summary: given?.summary ?? defaults.summary,
+    description: given?.description,
+    tags: given?.tags,
+  };
+}
 
 /**
  * Props of `S3ProxyApi`.
@@ -135,6 +211,13 @@ export interface S3ProxyApiProps extends RestApiPresetProps {
    * @default false
    */
   readonly privateDnsEnabled?: boolean;
+
+  /**
+   * Operation ids, summaries, descriptions and tags of the routes the preset adds, in the OpenAPI contract.
+   * @default - operation ids getObject, headObject, putObject, deleteObject, listObjects, getDownloadUrl
+   * and createUploadUrl, each with a summary
+   */
+  readonly operations?: S3ProxyOperations;
 }
 
 /** Props that only a private API takes. */
@@ -219,16 +302,21 @@ export class S3ProxyApi extends RestApiPreset {
     const objects = `${objectsPath === '/' ? '' : objectsPath}/{key+}`;
     const object = (allowWrites: boolean): RouteIntegration =>
       RouteIntegration.s3(this.bucket, { keyPrefix, allowWrites, binaryMediaTypes: props.binaryMediaTypes });
-    this.addRoute('GET', objects, object(false), { cache: props.cache });
-    this.addRoute('HEAD', objects, object(false), { cache: props.cache });
+    this.addRoute('GET', objects, object(false), { cache: props.cache, ...operation(props, 'objectGet') });
+    this.addRoute('HEAD', objects, object(false), { cache: props.cache, ...operation(props, 'objectHead') });
     if (props.allowPut) {
-      this.addRoute('PUT', objects, object(true));
+      this.addRoute('PUT', objects, object(true), operation(props, 'objectPut'));
     }
     if (props.allowDelete) {
-      this.addRoute('DELETE', objects, object(true));
+      this.addRoute('DELETE', objects, object(true), operation(props, 'objectDelete'));
     }
     if (props.listObjects) {
-      this.addRoute('GET', objectsPath, RouteIntegration.s3(this.bucket, { keyPrefix, listObjects: true }));
+      this.addRoute(
+        'GET',
+        objectsPath,
+        RouteIntegration.s3(this.bucket, { keyPrefix, listObjects: true }),
+        operation(props, 'objectList'),
+      );
     }
     if (props.largeObjects) {
       const urls = new PresignedUrlFunction(this, 'LargeObjects', {
@@ -241,12 +329,16 @@ export class S3ProxyApi extends RestApiPreset {
       this.largeObjectsFunction = urls.function;
       const path = `${props.largeObjects.path ?? '/presigned'}/{key+}`;
       const integration = RouteIntegration.lambdaFunction(urls.function);
-      this.addRoute('GET', path, integration, { responseSchema: PRESIGNED_URL_SCHEMA });
+      this.addRoute('GET', path, integration, {
+        responseSchema: PRESIGNED_URL_SCHEMA,
+        ...operation(props, 'presignedGet'),
+      });
       if (props.allowPut) {
         // The media type the upload will be sent with, signed into the URL.
         this.addRoute('POST', path, integration, {
           requestParameters: { 'method.request.querystring.contentType': false },
           responseSchema: PRESIGNED_URL_SCHEMA,
+          ...operation(props, 'presignedPost'),
         });
       }
     }

@@ -4,15 +4,18 @@ import * as path from 'node:path';
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { ApiAuthorization, EdgeApi, EdgeApiProps, RouteIntegration } from '../../lib';
+import { Construct } from 'constructs';
+import { ApiAuthorization, EdgeApi, EdgeApiProps, PrivateApi, RouteIntegration } from '../../lib';
 import { Json, operationOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
-import { openApiErrors } from '../support/openapi';
+import { openApiErrors, resolved } from '../support/openapi';
 
 const MOCK = RouteIntegration.mock();
 
@@ -115,8 +118,8 @@ describe('openApi(): the contract', () => {
       required: ['item'],
       properties: { item: { type: 'string' } },
     });
-    // A public route has no security requirement.
-    expect(contract.paths['/health'].get.security).toBeUndefined();
+    // A public route says it needs no credentials.
+    expect(contract.paths['/health'].get.security).toEqual([]);
   });
 
   test('lists an ANY route under each method it serves, and a greedy variable as {proxy}', () => {
@@ -125,7 +128,10 @@ describe('openApi(): the contract', () => {
     // GET has its own route; OPTIONS is the CORS preflight, which is not part of the contract.
     expect(Object.keys(legacy).sort()).toEqual(['delete', 'get', 'head', 'patch', 'post', 'put']);
     expect(legacy.post.operationId).toBe('legacyPost');
-    expect(legacy.get.operationId).toBeUndefined();
+    // A route without an operation id gets one from its method and path.
+    expect(legacy.get.operationId).toBe('getLegacyByProxy');
+    // OpenAPI has no greedy variable: the parameter says the value may hold '/'.
+    expect(legacy.get.parameters[0].description).toContain("'/' included");
   });
 
   test('leaves CORS preflights out', () => {
@@ -144,6 +150,174 @@ describe('openApi(): the contract', () => {
   });
 });
 
+describe('openApi(): names a generator turns into classes and methods', () => {
+  const contract = orders().openApi() as Json;
+
+  test("every operation has an id and a summary: the route's, or from its method and path", () => {
+    expect(contract.paths['/health'].get).toMatchObject({ operationId: 'getHealth', summary: 'GET /health' });
+    expect(contract.paths['/orders'].post).toMatchObject({
+      operationId: 'postOrders',
+      summary: 'POST /orders',
+    });
+    expect(contract.paths['/orders/{id}'].get).toMatchObject({
+      operationId: 'getOrder',
+      summary: 'Reads an order',
+    });
+  });
+
+  test('a derived operation id never takes one a route chose', () => {
+    const a = api();
+    a.addRoute('GET', '/a', MOCK, { operationId: 'getB' });
+    a.addRoute('GET', '/b', MOCK);
+    const ids = a.openApi().paths;
+    expect([ids['/a'].get.operationId, ids['/b'].get.operationId]).toEqual(['getB', 'getB2']);
+  });
+
+  test('names a body schema after its operation, and a security scheme after the user pool', () => {
+    const post = contract.paths['/orders'].post;
+    expect(post.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/PostOrdersBody',
+    });
+    expect(Object.keys(contract.components.schemas).sort()).toEqual(['PostOrdersBody']);
+    expect(post.security).toEqual([{ CognitoPool: ['orders/write'] }]);
+    expect(Object.keys(contract.components.securitySchemes).sort()).toEqual(['CognitoPool', 'sigv4']);
+  });
+
+  test('names Lambda authorizers after their functions, each scheme once', () => {
+    const a = api();
+    const stack = Stack.of(a);
+    const handler = (scope: Construct): lambda.Function =>
+      new lambda.Function(scope, 'Check', {
+        runtime: lambda.Runtime.NODEJS_22_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => ({});'),
+      });
+    const first = handler(new Construct(stack, 'One'));
+    const second = handler(new Construct(stack, 'Two'));
+    a.addRoute('GET', '/a', MOCK, { authorization: ApiAuthorization.lambdaToken(first) });
+    a.addRoute('GET', '/b', MOCK, { authorization: ApiAuthorization.lambdaToken(second) });
+    a.addRoute('GET', '/c', MOCK, {
+      authorization: ApiAuthorization.lambdaRequest(first, {
+        identitySources: ['method.request.header.X-Key'],
+      }),
+    });
+    const contract = a.openApi() as Json;
+    expect(Object.keys(contract.components.securitySchemes)).toEqual([
+      'TokenCheck',
+      'TokenCheck2',
+      'RequestCheck',
+    ]);
+    expect(['/a', '/b', '/c'].map((p) => Object.keys(contract.paths[p].get.security[0])[0])).toEqual([
+      'TokenCheck',
+      'TokenCheck2',
+      'RequestCheck',
+    ]);
+  });
+
+  test('names stay the same from one synth to the next', () => {
+    expect(orders().openApi()).toEqual(contract);
+  });
+
+  test('the definition keeps its own model and authorizer names', () => {
+    const a = orders();
+    a.openApi();
+    const template = Template.fromStack(Stack.of(a));
+    const ref = operationOf(template, 'POST', '/orders').requestBody.content['application/json'].schema.$ref;
+    expect(ref).toMatch(/^#\/components\/schemas\/Model[0-9a-f]{12}$/);
+  });
+
+  test('the title is the apiName, else the construct id', () => {
+    expect(contract.info.title).toBe('orders');
+    expect(api().openApi().info.title).toBe('Api');
+  });
+
+  test('every error body refers to the one shared Error schema', () => {
+    const a = api();
+    a.addRoute('POST', '/orders', RouteIntegration.sqs(new sqs.Queue(Stack.of(a), 'Queue')));
+    const withErrors = a.openApi() as Json;
+    const responses = withErrors.paths['/orders'].post.responses as Json;
+    const errors = Object.entries(responses).filter(([status]) => Number(status) >= 400);
+    expect(errors.length).toBeGreaterThan(1);
+    for (const [, response] of errors) {
+      expect(response.content).toEqual({
+        'application/json': { schema: { $ref: '#/components/schemas/Error' } },
+      });
+    }
+    expect(withErrors.components.schemas.Error.required).toEqual(['message', 'type', 'requestId']);
+  });
+});
+
+describe('openApi(): servers', () => {
+  test('the default endpoint, with the API id, Region and stages as variables', () => {
+    const a = api({ stages: [{ stageName: 'dev' }, { stageName: 'prod' }] });
+    a.addRoute('GET', '/a', MOCK);
+    expect(a.openApi().servers).toEqual([
+      {
+        url: 'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
+        description: expect.any(String),
+        variables: {
+          restApiId: { default: 'restApiId', description: expect.any(String) },
+          region: { default: 'us-east-1', description: expect.any(String) },
+          stage: { default: 'dev', enum: ['dev', 'prod'] },
+        },
+      },
+    ]);
+  });
+
+  test('the custom domain, with its base path, when its name is known at synth', () => {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', {
+      env: { region: 'eu-west-1' },
+    });
+    const certificate = acm.Certificate.fromCertificateArn(
+      stack,
+      'Cert',
+      'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555',
+    );
+    const a = new EdgeApi(stack, 'Api', {
+      customDomain: { domainName: 'api.example.com', certificate, basePath: 'v1' },
+    });
+    a.addRoute('GET', '/a', MOCK);
+    expect(a.openApi().servers).toEqual([
+      { url: 'https://api.example.com/v1', description: 'The custom domain' },
+    ]);
+  });
+
+  test("a private API without private DNS: its VPC endpoint's own name, with the endpoint's id", () => {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    const withoutDns = new PrivateApi(stack, 'Api', { vpc });
+    withoutDns.addRoute('GET', '/a', MOCK);
+    const [server] = withoutDns.openApi().servers;
+    expect(server.url).toBe('https://{restApiId}-{vpceId}.execute-api.{region}.amazonaws.com/{stage}');
+    expect(Object.keys(server.variables)).toEqual(['restApiId', 'vpceId', 'region', 'stage']);
+    const withDns = new PrivateApi(stack, 'Dns', { vpc, privateDnsEnabled: true });
+    withDns.addRoute('GET', '/a', MOCK);
+    expect(withDns.openApi().servers[0].url).toBe(
+      'https://{restApiId}.execute-api.{region}.amazonaws.com/{stage}',
+    );
+  });
+
+  test('the URLs given in openApiServers', () => {
+    const a = api({ openApiServers: ['https://api.example.com/v1', '/v1'] });
+    a.addRoute('GET', '/a', MOCK);
+    expect(a.openApi().servers).toEqual([{ url: 'https://api.example.com/v1' }, { url: '/v1' }]);
+  });
+
+  test.each([
+    'http://api.example.com',
+    'api.example.com',
+    'https://api.example.com/v1/',
+    'https://a.example.com?x=1',
+  ])('fails when a URL of openApiServers is not an https URL or path without a trailing slash: %s', (url) => {
+    expectInvalid(
+      () => api({ openApiServers: [url] }),
+      'openApiServers',
+      JSON.stringify(url),
+      "A base URL known at synth, https:// or a path starting with '/'",
+    );
+  });
+});
+
 describe('openApi(): the bodies of service integrations', () => {
   const a = api();
   const stack = Stack.of(a);
@@ -156,7 +330,10 @@ describe('openApi(): the bodies of service integrations', () => {
   a.addRoute('GET', '/files/{key+}', RouteIntegration.s3(bucket, { binaryMediaTypes }));
   a.addRoute('GET', '/files', RouteIntegration.s3(bucket, { listObjects: true, binaryMediaTypes }));
   const contract = a.openApi() as Json;
-  const error = contract.paths['/orders'].post.responses['503'].content['application/json'].schema;
+  const error = resolved(
+    contract,
+    contract.paths['/orders'].post.responses['503'].content['application/json'].schema,
+  )!;
 
   test('is a valid OpenAPI 3.0 document', async () => {
     expect(await openApiErrors(contract)).toEqual([]);
@@ -167,7 +344,7 @@ describe('openApi(): the bodies of service integrations', () => {
       Object.fromEntries(
         Object.entries(contract.paths[path][method].responses as Json).map(([status, response]) => [
           status,
-          Object.keys(response.content?.['application/json']?.schema?.properties ?? {}),
+          Object.keys(resolved(contract, response.content?.['application/json']?.schema)?.properties ?? {}),
         ]),
       );
     expect(bodies('/orders', 'post')).toEqual({
@@ -234,7 +411,7 @@ describe('responseSchema: the success body of a route, in the contract', () => {
     a.addRoute('POST', '/quote', RouteIntegration.stepFunctions(machine), { responseSchema: ORDER });
     const contract = a.openApi() as Json;
     const body = (path: string, method: string, status: string): Json | undefined =>
-      contract.paths[path][method].responses[status].content?.['application/json'].schema;
+      resolved(contract, contract.paths[path][method].responses[status].content?.['application/json'].schema);
     expect(body('/orders/{id}', 'get', '200')).toEqual(RENDERED);
     expect(body('/drafts', 'post', '201')).toEqual(RENDERED);
     expect(body('/quote', 'post', '200')).toEqual(RENDERED);

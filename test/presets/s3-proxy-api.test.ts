@@ -418,6 +418,62 @@ describe('S3ProxyApi', () => {
   });
 });
 
+describe('S3ProxyApi: its routes in the contract', () => {
+  const everything: S3ProxyApiProps = {
+    allowPut: true,
+    allowDelete: true,
+    listObjects: true,
+    largeObjects: {},
+  };
+  const idsOf = (api: S3ProxyApi): Record<string, string> => {
+    const ids: Record<string, string> = {};
+    for (const [route, item] of Object.entries(api.openApi().paths as Json)) {
+      for (const [method, operation] of Object.entries(item as Json)) {
+        ids[`${method.toUpperCase()} ${route}`] = `${operation.operationId}: ${operation.summary}`;
+      }
+    }
+    return ids;
+  };
+
+  test('gives every built-in route an operation id and a summary', () => {
+    expect(idsOf(s3Proxy(everything))).toEqual({
+      'GET /objects/{key}': 'getObject: Reads an object',
+      'HEAD /objects/{key}': "headObject: Reads an object's headers",
+      'PUT /objects/{key}': 'putObject: Uploads an object',
+      'DELETE /objects/{key}': 'deleteObject: Deletes an object',
+      'GET /objects': 'listObjects: Lists objects',
+      'GET /presigned/{key}': 'getDownloadUrl: Hands out a presigned URL that downloads an object',
+      'POST /presigned/{key}': 'createUploadUrl: Hands out a presigned URL that uploads an object',
+    });
+  });
+
+  test('takes the operation id, summary, description and tags of each built-in route from operations', () => {
+    const api = s3Proxy({
+      ...everything,
+      operations: {
+        objectGet: { operationId: 'download', summary: 'Downloads a file', tags: ['files'] },
+        objectPut: { description: 'Stores the body as the file' },
+      },
+    });
+    const item = api.openApi().paths['/objects/{key}'];
+    expect(item.get).toMatchObject({ operationId: 'download', summary: 'Downloads a file', tags: ['files'] });
+    expect(item.put).toMatchObject({
+      operationId: 'putObject',
+      summary: 'Uploads an object',
+      description: 'Stores the body as the file',
+    });
+  });
+
+  test('fails when an operation id of operations is taken by another route', () => {
+    expectInvalid(
+      () => s3Proxy({ operations: { objectHead: { operationId: 'getObject' } } }),
+      'operationId of HEAD /objects/{key+}',
+      '"getObject"',
+      'Operation ids are unique in an API',
+    );
+  });
+});
+
 describe('S3ProxyApi validation', () => {
   test('fails when an encryption key is given with a bucket', () => {
     const stack = new Stack(new App(), 'Stack');

@@ -40,11 +40,20 @@ export function contractBodySchema(
   path: string,
   statusCode: number,
 ): Json | undefined {
-  const operation = api.openApi().paths[path]?.[method.toLowerCase()];
+  const contract = api.openApi();
+  const operation = contract.paths[path]?.[method.toLowerCase()];
   if (!operation) {
     throw new Error(`the contract has no ${method} ${path}`);
   }
-  return operation.responses[`${statusCode}`]?.content?.['application/json']?.schema;
+  return resolved(contract, operation.responses[`${statusCode}`]?.content?.['application/json']?.schema);
+}
+
+/** `schema`, or the component it refers to (`$ref` to `#/components/schemas/NAME`) in `document`. */
+export function resolved(document: Json, schema: Json | undefined): Json | undefined {
+  const ref: unknown = schema?.$ref;
+  return typeof ref === 'string'
+    ? document.components.schemas[ref.replace('#/components/schemas/', '')]
+    : schema;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true, validateFormats: false });
