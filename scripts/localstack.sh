@@ -98,17 +98,22 @@ PY
 # Silent, so the test runner's summary stays the last line; on failure LocalStack's log is kept in .deploy/.
 stop_localstack() {
   local status=$?
-  if [ -n "${LOCALSTACK_PID:-}" ] && kill -0 "$LOCALSTACK_PID" 2>/dev/null; then
-    kill -TERM -- "-$LOCALSTACK_PID" 2>/dev/null || kill -TERM "$LOCALSTACK_PID" 2>/dev/null || true
-    local waited=0
-    while kill -0 "$LOCALSTACK_PID" 2>/dev/null && [ "$waited" -lt 30 ]; do
-      sleep 1
-      waited=$((waited + 1))
-    done
+  if [ -n "${LOCALSTACK_PID:-}" ]; then
+    kill -TERM -- "-$LOCALSTACK_PID" 2>/dev/null || true
+    # `wait` reaps the process (a zombie still answers kill -0); a watchdog kills it if it hangs.
+    (sleep 30 && kill -KILL -- "-$LOCALSTACK_PID" 2>/dev/null) >/dev/null 2>&1 &
+    local watchdog=$!
+    wait "$LOCALSTACK_PID" 2>/dev/null || true
+    kill "$watchdog" 2>/dev/null || true
+    wait "$watchdog" 2>/dev/null || true
+    # Anything LocalStack itself started in its process group.
     kill -KILL -- "-$LOCALSTACK_PID" 2>/dev/null || true
   fi
   if [ -n "${LOCALSTACK_STATE:-}" ]; then
-    [ "$status" -ne 0 ] && [ -f "$LOCALSTACK_LOG" ] && cp "$LOCALSTACK_LOG" .deploy/localstack.log 2>/dev/null
+    if [ "$status" -ne 0 ] && [ -f "$LOCALSTACK_LOG" ]; then
+      mkdir -p .deploy && cp "$LOCALSTACK_LOG" .deploy/localstack.log || true
+      echo "LocalStack's log is kept in .deploy/localstack.log" >&2
+    fi
     rm -rf "$LOCALSTACK_STATE"
   fi
   LOCALSTACK_PID=
