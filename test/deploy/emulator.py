@@ -1,7 +1,9 @@
 """Deploys synthesized templates to LocalStack's CloudFormation and calls the APIs they create.
 
 Every client points at the emulator on 127.0.0.1 with fixed test credentials; nothing reaches AWS.
-Every wait is bounded.
+Every wait is bounded. Only with DEPLOY_TEST_TARGET=aws and DEPLOY_TEST_AWS_REGION set does the suite use
+the default AWS credentials and call a real account (docs/DEPLOY-TESTS.md, "On an AWS account"; never
+in CI).
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ import boto3
 import requests
 from botocore.config import Config
 
-REGION = "us-east-1"
+ON_AWS = os.environ.get("DEPLOY_TEST_TARGET") == "aws"
+REGION = os.environ["DEPLOY_TEST_AWS_REGION"] if ON_AWS else "us-east-1"
 STAGE = "prod"
 DEPLOY_TIMEOUT = float(os.environ.get("DEPLOY_TEST_STACK_TIMEOUT", "300"))
 REQUEST_TIMEOUT = 30
 
 
 def endpoint() -> str:
+    if ON_AWS:
+        raise RuntimeError("No emulator endpoint: DEPLOY_TEST_TARGET=aws")
     url = os.environ.get("DEPLOY_TEST_ENDPOINT", "")
     if not url.startswith("http://127.0.0.1:"):
         raise RuntimeError(
@@ -45,13 +50,11 @@ def _isolate_from_aws() -> None:
 
 
 def client(service: str):
+    config = Config(connect_timeout=10, read_timeout=60, retries={"max_attempts": 2})
+    if ON_AWS:
+        return boto3.client(service, region_name=REGION, config=config)
     _isolate_from_aws()
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=endpoint(),
-        config=Config(connect_timeout=10, read_timeout=60, retries={"max_attempts": 2}),
-    )
+    return boto3.client(service, region_name=REGION, endpoint_url=endpoint(), config=config)
 
 
 def template_body(outdir: Path, artifact: str) -> str:
@@ -143,7 +146,9 @@ def delete(stack_name: str) -> None:
 
 
 def api_url(api_id: str, path: str = "/", stage: str = STAGE) -> str:
-    """The emulator's invoke URL of a route: /_aws/execute-api/{apiId}/{stage}{path}."""
+    """The invoke URL of a route: on the emulator /_aws/execute-api/{apiId}/{stage}{path}."""
+    if ON_AWS:
+        return f"https://{api_id}.execute-api.{REGION}.amazonaws.com/{stage}{path}"
     return f"{endpoint()}/_aws/execute-api/{api_id}/{stage}{path}"
 
 
@@ -180,6 +185,8 @@ def drop_request_validator(api_id: str, path: str, method: str, stage: str = STA
     Gateway passes: "If no matching content type is found, request validation is not performed" (AWS,
     "Request validation for REST APIs in API Gateway"). See docs/DEPLOY-TESTS.md, "Divergences".
     """
+    if ON_AWS:
+        return
     apigateway = client("apigateway")
     resources = apigateway.get_resources(restApiId=api_id, limit=500)["items"]
     [resource] = [r for r in resources if r["path"] == path]

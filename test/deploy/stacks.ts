@@ -25,10 +25,10 @@ import {
 /** What every deploy stack turns off because the emulator cannot run it: the account-role custom resource. */
 const EMULATOR_LOGGING = { manageAccountRole: false } as const;
 
-/** Options of the deploy stacks: the address of the HTTP backend the tests start on 127.0.0.1. */
-export interface DeployStackProps extends StackProps {
-  /** The port of the test's HTTP backend on 127.0.0.1. */
-  readonly backendPort: number;
+/** Options of the edge deploy stack: the address of the HTTP backend the tests start. */
+export interface DeployEdgeStackProps extends StackProps {
+  /** The base URL of the test's HTTP backend (test/deploy/backend.py), e.g. `http://127.0.0.1:8990`. */
+  readonly backendUrl: string;
 }
 
 /**
@@ -38,7 +38,7 @@ export interface DeployStackProps extends StackProps {
  * a route under the default IAM authorization.
  */
 export class DeployEdgeStack extends Stack {
-  constructor(scope: Construct, id: string, props: DeployStackProps) {
+  constructor(scope: Construct, id: string, props: DeployEdgeStackProps) {
     super(scope, id, props);
 
     const emptyCart = new sfn.Fail(this, 'EmptyCart', { error: 'EmptyCart', cause: 'The cart has no items' });
@@ -76,9 +76,14 @@ export class DeployEdgeStack extends Stack {
       executionLogging: EMULATOR_LOGGING,
     });
     const none = { authorization: ApiAuthorization.none() };
-    api.addRoute('GET', '/health', RouteIntegration.mock({ statusCode: 200, body: '{"status": "ok"}' }), none);
+    api.addRoute(
+      'GET',
+      '/health',
+      RouteIntegration.mock({ statusCode: 200, body: '{"status": "ok"}' }),
+      none,
+    );
     api.addRoute('GET', '/signed', RouteIntegration.mock({ statusCode: 200, body: '{"signed": true}' }));
-    const backend = `http://127.0.0.1:${props.backendPort}`;
+    const backend = props.backendUrl;
     api.addRoute('ANY', '/legacy/{proxy+}', RouteIntegration.http(`${backend}/legacy/{proxy}`), none);
     api.addRoute('POST', '/echo', RouteIntegration.http(`${backend}/echo`), none);
     api.addRoute(
@@ -146,7 +151,9 @@ export class DeployRegionalStack extends Stack {
     api.addRoute(
       'POST',
       '/events',
-      RouteIntegration.sqs(eventsQueue, { messageAttributes: { tenant: RequestValue.header('X-Tenant-Id') } }),
+      RouteIntegration.sqs(eventsQueue, {
+        messageAttributes: { tenant: RequestValue.header('X-Tenant-Id') },
+      }),
       {
         requestSchemas: {
           'application/json': {
@@ -175,7 +182,10 @@ export class DeployRegionalStack extends Stack {
         service: 'events',
         action: 'PutEvents',
         allow: [{ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }],
-        requestHeaders: { 'X-Amz-Target': 'AWSEvents.PutEvents', 'Content-Type': 'application/x-amz-json-1.1' },
+        requestHeaders: {
+          'X-Amz-Target': 'AWSEvents.PutEvents',
+          'Content-Type': 'application/x-amz-json-1.1',
+        },
         requestTemplate:
           `{"Entries": [{"EventBusName": "${bus.eventBusName}", "Source": "deploy.orders", ` +
           '"DetailType": "OrderPlaced", "Detail": "$util.escapeJavaScript($input.body).replaceAll("\\\\\'","\'")"}]}',
@@ -278,7 +288,11 @@ export class DeployUpdateStack extends Stack {
       api.addRoute('GET', '/old', RouteIntegration.mock({ body: '{"route": "old"}' }));
       api.addRoute('GET', '/greeting', RouteIntegration.mock({ body: '{"greeting": "hello"}' }));
     } else {
-      api.addRoute('GET', '/greeting', RouteIntegration.mock({ statusCode: 201, body: '{"greeting": "bonjour"}' }));
+      api.addRoute(
+        'GET',
+        '/greeting',
+        RouteIntegration.mock({ statusCode: 201, body: '{"greeting": "bonjour"}' }),
+      );
     }
 
     output(this, 'ApiId', api.restApi.restApiId);
@@ -288,4 +302,3 @@ export class DeployUpdateStack extends Stack {
 function output(scope: Construct, id: string, value: string): void {
   new CfnOutput(scope, id, { value });
 }
-

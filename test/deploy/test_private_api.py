@@ -12,6 +12,8 @@ def test_private_api_is_deployed_private_with_its_routes(private):
     api = emulator.client("apigateway").get_rest_api(restApiId=private["ApiId"])
     assert api["endpointConfiguration"]["types"] == ["PRIVATE"]
     assert api["endpointConfiguration"]["vpcEndpointIds"] == ["vpce-0123456789abcdef0"]
+    if emulator.ON_AWS:
+        pytest.skip("On AWS a private API answers only through its VPC endpoint, which this suite cannot reach.")
     response = emulator.call("GET", private["ApiId"], "/items")
     assert response.status_code == 200, response.text
     assert response.json() == {"items": []}
