@@ -20,6 +20,6 @@ rm -rf "$DEPLOY_TEST_OUTDIR"
 npx ts-node --project tsconfig.dev.json test/deploy/app.ts
 
 start_localstack
-export DEPLOY_TEST_ENDPOINT="http://127.0.0.1:$LOCALSTACK_PORT"
+export DEPLOY_TEST_ENDPOINT="http://127.0.0.1:$LOCALSTACK_PORT" DEPLOY_TEST_EMULATOR_PID=$LOCALSTACK_PID
 # pytest's exit code is kept so the trap still stops LocalStack and reports it.
 "$LOCALSTACK_VENV/bin/python" -m pytest -p no:cacheprovider -rs test/deploy "$@"

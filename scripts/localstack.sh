@@ -65,8 +65,10 @@ start_localstack() {
   trap 'exit 130' INT
   trap 'exit 143' TERM
   # OVERRIDE_IN_DOCKER=0: host mode even inside a container, so every file goes under FILESYSTEM_ROOT.
+  # GATEWAY_SERVER=hypercorn: LocalStack's default server (twisted) binds IPv4 addresses to 0.0.0.0
+  # whatever GATEWAY_LISTEN names; hypercorn binds the address given (test_emulator.py checks it).
   # No DNS server, no certificate download, no usage events: nothing leaves the machine.
-  env GATEWAY_LISTEN="127.0.0.1:$LOCALSTACK_PORT" LOCALSTACK_HOST="127.0.0.1:$LOCALSTACK_PORT" \
+  env GATEWAY_LISTEN="127.0.0.1:$LOCALSTACK_PORT" LOCALSTACK_HOST="127.0.0.1:$LOCALSTACK_PORT" GATEWAY_SERVER=hypercorn \
     OVERRIDE_IN_DOCKER=0 FILESYSTEM_ROOT="$LOCALSTACK_STATE/root" PERSISTENCE=0 \
     SERVICES="$LOCALSTACK_SERVICES" CFN_IGNORE_UNSUPPORTED_RESOURCE_TYPES=1 \
     DNS_ADDRESS=0 SKIP_SSL_CERT_DOWNLOAD=1 DISABLE_EVENTS=1 SKIP_INFRA_DOWNLOADS=1 \
