@@ -71,7 +71,10 @@ export class DeployEdgeStack extends Stack {
 
     const api = new EdgeApi(this, 'Api', {
       apiName: 'deploy-edge',
-      cors: { allowOrigins: ['https://app.example.com'], allowHeaders: ['Content-Type', 'Idempotency-Key'] },
+      cors: {
+        allowOrigins: ['https://app.example.com', 'https://admin.example.com'],
+        allowHeaders: ['Content-Type', 'Idempotency-Key'],
+      },
       binaryMediaTypes: ['application/octet-stream'],
       executionLogging: EMULATOR_LOGGING,
     });
