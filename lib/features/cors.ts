@@ -266,14 +266,16 @@ function originEchoTemplate(origins: string[]): string | undefined {
   if (origins.length === 0) {
     return undefined;
   }
-  // API Gateway passes header names in the case the client sent (HTTP/2 clients send lowercase), and
-  // Velocity 1.7's `#set` keeps the old value when the right side is null: start from "" and look the
-  // header up by its lowercased name.
+  // API Gateway passes header names in the case the client sent: browsers send `Origin` over HTTP/1.1
+  // and `origin` over HTTP/2. Both are looked up by name, then any other case by comparing lowercased
+  // names. Velocity 1.7's `#set` keeps the old value when the right side is null, so each lookup runs
+  // only while nothing was found, and `$!given` reads a missing value as "".
   return [
-    '#set($origin = "")',
-    '#foreach($name in $input.params().header.keySet())#if($name.toLowerCase() == "origin")#set($origin = $input.params().header.get($name))#end#end',
-    `#if(${origins.map((o) => `$origin == "${o}"`).join(' || ')})`,
-    '#set($context.responseOverride.header.Access-Control-Allow-Origin = $origin)',
+    '#set($given = $input.params().header.get("Origin"))',
+    '#if("$!given" == "")#set($given = $input.params().header.get("origin"))#end',
+    '#if("$!given" == "")#foreach($name in $input.params().header.keySet())#if($name.toLowerCase() == "origin")#set($given = $input.params().header.get($name))#end#end#end',
+    `#if(${origins.map((o) => `"$!given" == "${o}"`).join(' || ')})`,
+    '#set($context.responseOverride.header.Access-Control-Allow-Origin = $given)',
     '#end',
   ].join('\n');
 }
