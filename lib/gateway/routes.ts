@@ -1,6 +1,6 @@
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { SecurityRequirement } from '../features/authorizer-registry';
+import { SecurityRequirement } from '../security/authorizer-registry';
 import { IntegrationRendering } from '../integrations/route-integration';
 import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';

@@ -4,7 +4,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { IConstruct } from 'constructs';
-import { IntegrationResponseCors } from '../features/cors';
+import { IntegrationResponseCors } from '../cors/cors';
 import { PresetValidationError } from '../private/errors';
 import { HTTP_METHODS } from '../private/limits';
 import { OpenApiObject, responseHeaders } from '../private/openapi';

@@ -9,7 +9,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { PresetAdditions, RouteToCheck } from '../gateway/preset-shape';
 import { defaultCloudFront } from '../private/defaults';
-import { ApiAuthorization } from './auth';
+import { ApiAuthorization } from '../security/auth';
 import {
   CloudFrontContext,
   cacheKeyHeaders,
