@@ -6,7 +6,7 @@ export {
   LambdaTokenAuthorizationOptions,
 } from './security/auth';
 export { CacheSize, RouteCacheOptions, StageCachingOptions } from './traffic/caching';
-export { CloudFrontCacheOptions, CloudFrontOptions } from './cloudfront/cloudfront';
+export { CloudFrontCacheOptions, CloudFrontOptions } from './cloudfront/cloudfront-options';
 export { CorsOptions } from './cors/cors';
 export { ApiDomain, ApiDomainMappingOptions, ApiDomainProps } from './presets/api-domain';
 export { CustomDomainOptions, DomainOptions, MutualTlsOptions } from './domains/custom-domain';

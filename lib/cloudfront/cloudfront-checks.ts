@@ -5,7 +5,7 @@ import type { StageOptions } from '../gateway/options';
 import { defaultCloudFront } from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 import { ApiAuthorization, AuthorizationKind } from '../security/auth';
-import type { CloudFrontOptions } from './cloudfront';
+import type { CloudFrontOptions } from './cloudfront-options';
 import type { CorsOptions } from '../cors/cors';
 import type { CustomDomainOptions } from '../domains/custom-domain';
 import type { WafOptions } from '../security/waf';
