@@ -136,6 +136,12 @@ describe('lib/ layout', () => {
   test('no import cycle, type-only imports included', () => {
     expect(cycles(imports)).toEqual([]);
   });
+
+  test("the README's folder table lists the folders from the top layer down", () => {
+    const readme = fs.readFileSync(path.join(LIB, '..', 'README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| `lib\/([a-z-]+)\/` +\|/gm)].map((m) => m[1]);
+    expect(listed).toEqual([...LAYERS].reverse().flatMap((folders) => folders.filter((f) => f !== '.')));
+  });
 });
 
 describe('the layout checks', () => {
