@@ -1,19 +1,19 @@
-export { AccessLogs, CloudWatchAccessLogsOptions } from './features/access-logs';
+export { AccessLogs, CloudWatchAccessLogsOptions } from './observability/access-logs';
 export {
   ApiAuthorization,
   CognitoAuthorizationOptions,
   LambdaRequestAuthorizationOptions,
   LambdaTokenAuthorizationOptions,
-} from './features/auth';
-export { CacheSize, RouteCacheOptions, StageCachingOptions } from './features/caching';
-export { CloudFrontCacheOptions, CloudFrontOptions } from './features/cloudfront';
-export { CorsOptions } from './features/cors';
-export { ApiDomain, ApiDomainMappingOptions, ApiDomainProps } from './features/api-domain';
-export { CustomDomainOptions, DomainOptions, MutualTlsOptions } from './features/custom-domain';
-export { LargeObjectOptions } from './features/large-objects';
-export { ResourcePolicyOptions } from './features/resource-policy';
-export * from './features/throttling';
-export { WafOptions } from './features/waf';
+} from './security/auth';
+export { CacheSize, RouteCacheOptions, StageCachingOptions } from './traffic/caching';
+export { CloudFrontCacheOptions, CloudFrontOptions } from './cloudfront/cloudfront-options';
+export { CorsOptions } from './cors/cors';
+export { ApiDomain, ApiDomainMappingOptions, ApiDomainProps } from './presets/api-domain';
+export { CustomDomainOptions, DomainOptions, MutualTlsOptions } from './domains/custom-domain';
+export { LargeObjectOptions } from './storage/large-objects';
+export { ResourcePolicyOptions } from './security/resource-policy';
+export * from './traffic/throttling';
+export { WafOptions } from './security/waf';
 export * from './gateway/options';
 export { ApiRoute } from './gateway/api-route';
 export { IRestApiPreset } from './gateway/rest-api-preset-interface';

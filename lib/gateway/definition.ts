@@ -1,6 +1,6 @@
-import { CorsOptions, preflightOperation } from '../features/cors';
-import { gatewayResponses } from '../features/gateway-responses';
-import { requestValidatorExtensions } from '../features/request-validation';
+import { CorsOptions, preflightOperation } from '../cors/cors';
+import { gatewayResponses } from './gateway-responses';
+import { requestValidatorExtensions } from '../security/request-validation';
 import { OPENAPI_VERSION, OpenApiObject, operationKey, withoutExtensions } from '../private/openapi';
 import { RouteRecord, renderOperation } from './routes';
 import { methodsServedBy } from './stages';

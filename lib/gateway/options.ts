@@ -1,13 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import { AccessLogs } from '../features/access-logs';
-import { ApiAuthorization } from '../features/auth';
-import { RouteCacheOptions, StageCachingOptions } from '../features/caching';
-import { CorsOptions } from '../features/cors';
-import { CustomDomainOptions } from '../features/custom-domain';
-import { ResourcePolicyOptions } from '../features/resource-policy';
-import { ThrottlingOptions } from '../features/throttling';
-import { WafOptions } from '../features/waf';
+import { AccessLogs } from '../observability/access-logs';
+import { ApiAuthorization } from '../security/auth';
+import { RouteCacheOptions, StageCachingOptions } from '../traffic/caching';
+import { CorsOptions } from '../cors/cors';
+import { CustomDomainOptions } from '../domains/custom-domain';
+import { ResourcePolicyOptions } from '../security/resource-policy';
+import { ThrottlingOptions } from '../traffic/throttling';
+import { WafOptions } from '../security/waf';
 
 /**
  * Execution logging of a stage (API Gateway's own log of each request's processing).

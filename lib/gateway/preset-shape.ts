@@ -2,7 +2,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { ApiFront, PolicyStatement } from '../features/resource-policy';
+import { ApiFront, PolicyStatement } from '../security/resource-policy';
 import { IntegrationTimeoutLimit } from '../private/limits';
 import type { RouteOptions } from './options';
 

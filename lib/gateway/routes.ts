@@ -1,7 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { SecurityRequirement } from '../features/authorizer-registry';
-import { IntegrationRendering } from '../integrations/route-integration';
+import { SecurityRequirement } from '../security/authorizer-registry';
+import { IntegrationRendering } from '../integrations/integration-context';
 import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';
 import { OpenApiObject, openApiParameter, withoutExtensions } from '../private/openapi';

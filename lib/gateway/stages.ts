@@ -1,9 +1,9 @@
 import { Annotations, Duration, Lazy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
-import { accessLogFormat } from '../features/access-logs';
-import { CacheSize } from '../features/caching';
-import { ThrottlingOptions } from '../features/throttling';
+import { accessLogFormat } from '../observability/access-logs';
+import { CacheSize } from '../traffic/caching';
+import { ThrottlingOptions } from '../traffic/throttling';
 import * as defaults from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';

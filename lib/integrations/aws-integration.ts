@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { IntegrationResponseCors } from '../features/cors';
+import { IntegrationResponseCors } from '../cors/cors';
 import { PresetValidationError } from '../private/errors';
 import { checkMediaTypes } from '../private/limits';
 import { OpenApiObject, responseHeaders } from '../private/openapi';

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { PresetValidationError } from '../private/errors';
 import { checkContentTypes, renderAwsResponses, ServiceErrorRule, THROTTLED } from './aws-integration';
 import { integrationRole } from './integration-role';
-import type { IntegrationContext, IntegrationRendering } from './route-integration';
+import type { IntegrationContext, IntegrationRendering } from './integration-context';
 
 /**
  * What the role of an `awsService` route may do: exact IAM actions on exact resources.

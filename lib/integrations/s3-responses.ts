@@ -1,6 +1,6 @@
 import { OpenApiObject, responseHeaders } from '../private/openapi';
 import { errorBody, responseBodySchemas } from './aws-integration';
-import type { IntegrationContext } from './route-integration';
+import type { IntegrationContext } from './integration-context';
 
 /*
  * What S3 routes answer: the integration responses that pick a client status for each status S3 answers

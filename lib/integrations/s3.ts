@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { checkMediaTypes } from '../private/limits';
 import { refuseResponseSchema } from './aws-integration';
-import type { IntegrationContext, IntegrationRendering } from './route-integration';
+import type { IntegrationContext, IntegrationRendering } from './integration-context';
 import { bucketRegion, s3IntegrationAccess } from './s3-access';
 import { LISTING_SCHEMA, listRequestTemplate, listResponseTemplate, listRoot } from './s3-listing';
 import { renderResponses, S3_RESPONSES } from './s3-responses';

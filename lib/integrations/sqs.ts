@@ -14,7 +14,7 @@ import {
 } from './aws-integration';
 import { integrationRole } from './integration-role';
 import { BoundRequestValue, RequestValue } from './request-value';
-import type { IntegrationContext, IntegrationRendering } from './route-integration';
+import type { IntegrationContext, IntegrationRendering } from './integration-context';
 
 /**
  * Options for `RouteIntegration.sqs()`.

@@ -15,7 +15,7 @@ import {
 } from './aws-integration';
 import { integrationRole } from './integration-role';
 import { RequestValue } from './request-value';
-import type { IntegrationContext, IntegrationRendering } from './route-integration';
+import type { IntegrationContext, IntegrationRendering } from './integration-context';
 
 /**
  * Options for `RouteIntegration.stepFunctions()`.

@@ -1,8 +1,8 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { CUSTOM_DOMAIN_ID } from '../features/custom-domain';
-import { privateApiAdditions, privateEndpoints } from '../features/private-endpoint';
+import { CUSTOM_DOMAIN_ID } from '../domains/custom-domain';
+import { privateApiAdditions, privateEndpoints } from '../private-network/private-endpoint';
 import { RestApiPresetProps } from '../gateway/options';
 import { RestApiPreset } from '../gateway/rest-api-preset';
 

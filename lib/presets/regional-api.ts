@@ -3,7 +3,8 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ApiCloudFront, CloudFrontOptions } from '../features/cloudfront';
+import { ApiCloudFront } from '../cloudfront/cloudfront';
+import { CloudFrontOptions } from '../cloudfront/cloudfront-options';
 import { RestApiPresetProps } from '../gateway/options';
 import { RestApiPreset } from '../gateway/rest-api-preset';
 

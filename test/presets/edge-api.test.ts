@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiAuthorization, CacheSize, EdgeApi, RouteIntegration } from '../../lib';
-import { UNESCAPED_OUTSIDE_VARIABLES } from '../../lib/features/access-logs';
+import { UNESCAPED_OUTSIDE_VARIABLES } from '../../lib/observability/access-logs';
 import { definitionOf, integrationOf, Json, operationOf, operationsOf } from '../support/definition';
 
 function handler(scope: Stack, id = 'Handler'): lambda.Function {

@@ -10,7 +10,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { S3AssetsApiStack } from '../../examples/s3-assets-api';
 import { S3UploadApiStack } from '../../examples/s3-upload-api';
 import { S3ProxyApi, S3ProxyApiProps } from '../../lib';
-import { PresignedUrlFunction } from '../../lib/features/large-objects';
+import { PresignedUrlFunction } from '../../lib/storage/large-objects';
 import { newestNodejsRuntime } from '../../lib/private/runtimes';
 import { acknowledgementsUnder } from '../support/acknowledgements';
 import { definitionOf, integrationOf, Json, operationsOf } from '../support/definition';
@@ -616,7 +616,7 @@ describe('S3ProxyApi validation', () => {
 describe('the presigned-URL function', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the handler is plain CommonJS
   const handlerModule = require(
-    path.join(__dirname, '..', '..', 'lib', 'features', 'handler', 's3-presign', 'index.js'),
+    path.join(__dirname, '..', '..', 'lib', 'storage', 'handler', 's3-presign', 'index.js'),
   );
   const NOW = new Date('2026-03-01T12:00:00Z');
   const ENV = {

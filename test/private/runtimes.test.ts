@@ -57,9 +57,9 @@ test('the newest Node.js runtime is a fixed, versioned one, never older than NOD
 });
 
 test('the handlers are promise-based, with no callback parameter (which Node.js 24 and later refuse)', () => {
-  for (const dir of ['account-cloudwatch-role', 's3-presign']) {
+  for (const dir of ['observability/handler/account-cloudwatch-role', 'storage/handler/s3-presign']) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the handlers are plain CommonJS
-    const { handler } = require(`../../lib/features/handler/${dir}/index.js`) as { handler: unknown };
+    const { handler } = require(`../../lib/${dir}/index.js`) as { handler: unknown };
     expect(typeof handler).toBe('function');
     expect((handler as (...args: unknown[]) => unknown).length).toBeLessThan(3);
   }

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { associateWebAcl, createWebAcl, WafOptions } from '../../lib/features/waf';
+import { associateWebAcl, createWebAcl, WafOptions } from '../../lib/security/waf';
 
 // A type alias: the fixture hands constructs back to the tests, which the CDK lint rule forbids in interfaces.
 export type Fixture = {

@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';
@@ -311,4 +312,24 @@ export function renderResourcePolicy(
     );
   }
   return policy;
+}
+
+/**
+ * The statements a private API's resource policy always has: only requests through its endpoints are
+ * allowed, and every other request is denied explicitly.
+ */
+export function privateApiPolicy(endpoints: ec2.IVpcEndpoint[]): PolicyStatement[] {
+  const ids = endpoints.map((e) => e.vpcEndpointId);
+  const statement = (sid: string, effect: string, operator: string): PolicyStatement => ({
+    Sid: sid,
+    Effect: effect,
+    Principal: '*',
+    Action: 'execute-api:Invoke',
+    Resource: 'execute-api:/*',
+    Condition: { [operator]: { 'aws:SourceVpce': ids } },
+  });
+  return [
+    statement('AllowThroughApiEndpoints', 'Allow', 'StringEquals'),
+    statement('DenyAnyOtherWay', 'Deny', 'StringNotEquals'),
+  ];
 }

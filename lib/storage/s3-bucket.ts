@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CorsOptions } from './cors';
+import { CorsOptions } from '../cors/cors';
 
 /** What the bucket an S3 proxy creates is made with. */
 export interface ObjectBucketOptions {

@@ -1,5 +1,5 @@
 import { OpenApiObject } from '../private/openapi';
-import { CorsOptions, gatewayResponseCorsHeaders } from './cors';
+import { CorsOptions, gatewayResponseCorsHeaders } from '../cors/cors';
 
 /** The JSON body of API Gateway's own error responses. `messageString` is already a quoted JSON string. */
 const GATEWAY_ERROR_TEMPLATE =

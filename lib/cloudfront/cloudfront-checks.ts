@@ -4,11 +4,11 @@ import { IConstruct } from 'constructs';
 import type { StageOptions } from '../gateway/options';
 import { defaultCloudFront } from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
-import { ApiAuthorization, AuthorizationKind } from './auth';
-import type { CloudFrontOptions } from './cloudfront';
-import type { CorsOptions } from './cors';
-import type { CustomDomainOptions } from './custom-domain';
-import type { WafOptions } from './waf';
+import { ApiAuthorization, AuthorizationKind } from '../security/auth';
+import type { CloudFrontOptions } from './cloudfront-options';
+import type { CorsOptions } from '../cors/cors';
+import type { CustomDomainOptions } from '../domains/custom-domain';
+import type { WafOptions } from '../security/waf';
 
 /** What the CloudFront checks need from the preset's props. */
 export interface CloudFrontContext {

@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct, IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { DomainTls } from './domain-checks';
-import { privateApiPolicy } from './private-endpoint';
+import { privateApiPolicy } from '../security/resource-policy';
 
 /** A private API's custom domain, checked (a type alias: it hands constructs over). */
 export type PrivateDomainSettings = {

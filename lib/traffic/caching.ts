@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { PresetValidationError } from '../private/errors';
 import { checkCacheTtl, METHOD_PARAMETER } from '../private/limits';
-import { AuthorizationConfig, AuthorizationKind } from './auth';
+import { AuthorizationConfig, AuthorizationKind } from '../security/auth';
 
 /**
  * Size of a stage's API Gateway cache cluster.

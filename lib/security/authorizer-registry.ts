@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Annotations, Duration, Fn, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { Construct } from 'constructs';
-import type { ApiRoute } from '../gateway/api-route';
+import { Construct, IConstruct } from 'constructs';
 import { addFunctionNameToDeploymentHash, lambdaInvocationUri } from '../integrations/lambda';
 import * as defaults from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
@@ -33,6 +32,12 @@ interface RegisteredAuthorizer {
   readonly scheme: OpenApiObject;
   /** The scheme's name in the contract, from what the user gave: the user pool's or function's construct id. */
   readonly contractName: string;
+}
+
+/** The route an authorization is bound to (an `ApiRoute`): where a public route's warning is reported. */
+export interface BoundRoute extends IConstruct {
+  readonly method: string;
+  readonly path: string;
 }
 
 /**
@@ -82,7 +87,7 @@ export class AuthorizerRegistry {
    *
    * @param route the route's construct, where the warning of a public route is reported
    */
-  public bind(auth: AuthorizationConfig, route: ApiRoute): SecurityRequirement | undefined {
+  public bind(auth: AuthorizationConfig, route: BoundRoute): SecurityRequirement | undefined {
     switch (auth.kind) {
       case AuthorizationKind.NONE:
         Annotations.of(route).addWarningV2(

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { COMMON_RULE_SET_RULES, createWebAcl } from '../../lib/features/waf';
+import { COMMON_RULE_SET_RULES, createWebAcl } from '../../lib/security/waf';
 import { build, Fixture } from '../support/waf-fixture';
 import { defaultWafManagedRuleGroups, defaultWafRateLimit } from '../../lib/private/defaults';
 import { PresetValidationError } from '../../lib/private/errors';

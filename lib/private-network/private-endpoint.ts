@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import type { PresetAdditions } from '../gateway/preset-shape';
 import { PresetValidationError } from '../private/errors';
 import { parseCidr } from '../private/limits';
-import { PolicyStatement } from './resource-policy';
+import { privateApiPolicy } from '../security/resource-policy';
 
 /** How a private API is reached: an endpoint the preset creates in a VPC, or existing endpoints. */
 export interface PrivateEndpointOptions {
@@ -118,26 +118,6 @@ export function privateEndpoints(scope: Construct, options: PrivateEndpointOptio
     privateDnsEnabled: privateDns,
   });
   return { vpcEndpoints: [endpoint], vpc, endpoint, privateDns };
-}
-
-/**
- * The statements a private API's resource policy always has: only requests through its endpoints are
- * allowed, and every other request is denied explicitly.
- */
-export function privateApiPolicy(endpoints: ec2.IVpcEndpoint[]): PolicyStatement[] {
-  const ids = endpoints.map((e) => e.vpcEndpointId);
-  const statement = (sid: string, effect: string, operator: string): PolicyStatement => ({
-    Sid: sid,
-    Effect: effect,
-    Principal: '*',
-    Action: 'execute-api:Invoke',
-    Resource: 'execute-api:/*',
-    Condition: { [operator]: { 'aws:SourceVpce': ids } },
-  });
-  return [
-    statement('AllowThroughApiEndpoints', 'Allow', 'StringEquals'),
-    statement('DenyAnyOtherWay', 'Deny', 'StringNotEquals'),
-  ];
 }
 
 /**

@@ -10,11 +10,19 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, NagRuleCompliance, ServerlessChecks, rules } from 'cdk-nag';
 import { Construct, IConstruct } from 'constructs';
-import { configureAccountCloudWatchRole } from '../../lib/features/account-logging';
+import { configureAccountCloudWatchRole } from '../../lib/observability/account-logging';
 import { newestNodejsRuntime } from '../../lib/private/runtimes';
 import { acknowledgementsUnder } from '../support/acknowledgements';
 
-const HANDLER_DIR = path.join(__dirname, '..', '..', 'lib', 'features', 'handler', 'account-cloudwatch-role');
+const HANDLER_DIR = path.join(
+  __dirname,
+  '..',
+  '..',
+  'lib',
+  'observability',
+  'handler',
+  'account-cloudwatch-role',
+);
 const ROLE_TYPE = 'AWS::IAM::Role';
 const FUNCTION_TYPE = 'AWS::Lambda::Function';
 const LOG_GROUP_TYPE = 'AWS::Logs::LogGroup';
