@@ -33,6 +33,19 @@ export function markerId(value: unknown): string | undefined {
 
 let nextMarker = 0;
 
+/** The definitions of each stack. */
+const DEFINITIONS = new WeakMap<Stack, DefinitionCache[]>();
+
+/**
+ * Freezes every definition of `stack` (see `DefinitionCache.freeze`). Called once aws-cdk-lib has prepared
+ * the app, e.g. by a validation.
+ */
+export function freezeDefinitions(stack: Stack): void {
+  for (const definition of DEFINITIONS.get(stack) ?? []) {
+    definition.freeze();
+  }
+}
+
 /** The stack whose template is being measured, with the definitions standing in for their markers. */
 let measuring: { readonly stack: Stack; readonly definitions: Map<string, ResolvedDefinition> } | undefined;
 
@@ -66,7 +79,10 @@ export class DefinitionCache {
   constructor(
     private readonly scope: IConstruct,
     private readonly render: () => OpenApiObject,
-  ) {}
+  ) {
+    const stack = Stack.of(scope);
+    DEFINITIONS.set(stack, [...(DEFINITIONS.get(stack) ?? []), this]);
+  }
 
   /** Something the definition is rendered from changed. */
   public changed(): void {

@@ -4,7 +4,7 @@ import { Annotations, CfnResource, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { IConstruct } from 'constructs';
 import * as limits from '../private/limits';
-import { definitionMarker, markerId, measureWithMarkers } from './definition-cache';
+import { definitionMarker, freezeDefinitions, markerId, measureWithMarkers } from './definition-cache';
 import { RouteRecord } from './routes';
 
 /** Resource types that live in the API definition: one created beside it is wiped by the next deploy. */
@@ -111,6 +111,8 @@ interface TemplateMeasure {
  * @returns the errors, as aws-cdk-lib validations report them
  */
 export function checkTemplateSize(stack: Stack): string[] {
+  // Validations run once aws-cdk-lib has prepared the app: every definition of the stack is final.
+  freezeDefinitions(stack);
   const measure = measureTemplate(stack);
   if (measure === undefined) {
     Annotations.of(stack).addWarningV2(

@@ -148,3 +148,26 @@ describe('one rendering and one resolution per synth', () => {
     expect(prototype.calculateLogicalId.call(resource, resource.hashComponents.get())).toBe(id);
   });
 });
+
+test('the template-size check counts every definition of the stack from its one resolution', () => {
+  // GIVEN two APIs in one stack, each with a route whose description takes 550,000 bytes
+  const app = new App({ builtinCloudFormationValidation: false });
+  const stack = new Stack(app, 'Stack', { suppressTemplateIndentation: true });
+  for (const id of ['A', 'B']) {
+    new EdgeApi(stack, id).addRoute('GET', '/a', MOCK, { description: 'x'.repeat(550_000) });
+  }
+
+  // THEN synth fails, counting each definition with its description
+  let error = '';
+  try {
+    app.synth();
+  } catch (e) {
+    error = String(e);
+  }
+  expect(error).toMatch(/Invalid template size of Stack: 11\d{5} bytes without indentation/);
+  for (const id of ['A', 'B']) {
+    const bytes = Number(new RegExp(`the API definition of Stack/${id}/Api (\\d+)`).exec(error)![1]);
+    expect(bytes).toBeGreaterThan(550_000);
+    expect(bytes).toBeLessThan(560_000);
+  }
+});
