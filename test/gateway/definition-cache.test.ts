@@ -4,7 +4,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EdgeApi, RouteIntegration } from '../../lib';
+import { ApiAuthorization, EdgeApi, RouteIntegration } from '../../lib';
 import * as definitionModule from '../../lib/gateway/definition';
 import { definitionOf, Json } from '../support/definition';
 
@@ -170,4 +170,31 @@ test('the template-size check counts every definition of the stack from its one 
     expect(bytes).toBeGreaterThan(550_000);
     expect(bytes).toBeLessThan(560_000);
   }
+});
+
+test('functions in another stack are imported: their exports are found while the app is prepared', () => {
+  // GIVEN a function in one stack and the API in another
+  const app = new App({ builtinCloudFormationValidation: false });
+  const functions = new Stack(app, 'Functions');
+  const fn = handler(functions, 'Fn');
+  const authorizer = handler(functions, 'Authorizer');
+  const a = new EdgeApi(new Stack(app, 'Api'), 'Api');
+  a.addRoute('GET', '/a', RouteIntegration.lambdaFunction(fn), {
+    authorization: ApiAuthorization.lambdaToken(authorizer),
+  });
+
+  // THEN the definition imports both functions' ARNs, which the other stack exports
+  const t = Template.fromStack(Stack.of(a));
+  const definition = definitionOf(t);
+  const uris = [
+    definition.paths['/a'].get['x-amazon-apigateway-integration'].uri,
+    ...Object.values(definition.components.securitySchemes as Json).map(
+      (scheme) => (scheme as Json)['x-amazon-apigateway-authorizer'].authorizerUri,
+    ),
+  ];
+  expect(uris).toHaveLength(2);
+  for (const uri of uris) {
+    expect(JSON.stringify(uri)).toContain('Fn::ImportValue');
+  }
+  expect(Object.keys(Template.fromStack(functions).toJSON().Outputs ?? {})).toHaveLength(2);
 });
