@@ -1,6 +1,6 @@
+import { createHash } from 'node:crypto';
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
-import { md5hash } from 'aws-cdk-lib/core/lib/helpers-internal';
 import { IConstruct } from 'constructs';
 import { OpenApiObject } from '../private/openapi';
 
@@ -168,7 +168,14 @@ export class DefinitionCache {
       if (expanded === undefined) {
         return original.call(resource, components);
       }
-      return `${resource.originalLogicalId}${md5hash(expanded)}`;
+      let hash: string;
+      try {
+        hash = createHash('md5').update(expanded).digest('hex');
+      } catch {
+        // No MD5 here (e.g. a FIPS build of Node.js): aws-cdk-lib has its own.
+        return original.call(resource, components);
+      }
+      return `${resource.originalLogicalId}${hash}`;
     };
   }
 }
