@@ -1,11 +1,12 @@
 /*
  * Fresh-process synth benchmark: what a user pays for a one-shot `cdk synth`. Each measurement is a
- * new `node` process that loads aws-cdk-lib and the library, builds one API (the preset or the plain
- * RestApi baseline), synthesizes it and exits; this script times it from spawn to exit and reads
- * the child's peak RSS, with aws-cdk-lib's built-in CloudFormation validation on (as cdk.json sets
- * it) and off.
+ * new `node` process that loads aws-cdk-lib and the library, builds one API (the preset, the plain
+ * RestApi baseline, or the floor: a SpecRestApi given a hand-built OpenAPI object), synthesizes it and
+ * exits; this script times it from spawn to exit and reads the child's peak RSS, with aws-cdk-lib's
+ * built-in CloudFormation validation on (as cdk.json sets it) and off.
  *
- *   npm run bench:fresh -- [--sizes=0,100,500,2000] [--reps=3] [--shape=nested|flat] [--json]
+ *   npm run bench:fresh -- [--sizes=100,500,2000,5000] [--reps=3] [--shape=nested|flat] [--json]
+ *                          [--routes-per-function=10] [--baseline-up-to=2000]
  *                          [--from-sources | --lib=<built index.js>]
  *
  * The child loads the library's jsii build (lib/index.js), which must be newer than its sources
@@ -17,13 +18,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { routePath, Shape, SHAPES, Variant, VARIANT_CODE, VARIANTS } from './support/apis';
+import { FLOOR_VARIANTS, FloorVariant, routePath, Shape, SHAPES, VARIANT_CODE } from './support/apis';
 import type { ChildConfig, ChildReport } from './support/fresh-synth-child';
 import { cdkVersion, intList, machine, median, positiveInt, ratio, table } from './support/report';
 
 const USAGE =
-  'usage: npm run bench:fresh -- [--sizes=0,100,500,2000] [--reps=3] [--shape=nested|flat] [--json] ' +
-  '[--from-sources | --lib=<built index.js>]';
+  'usage: npm run bench:fresh -- [--sizes=100,500,2000,5000] [--reps=3] [--shape=nested|flat] [--json] ' +
+  '[--routes-per-function=10] [--baseline-up-to=2000] [--from-sources | --lib=<built index.js>]';
 
 const ROOT = path.join(__dirname, '..');
 const LIB = path.join(ROOT, 'lib');
@@ -38,33 +39,42 @@ interface Options {
   readonly fromSources: boolean;
   /** A built library to load instead of lib/index.js, e.g. another checkout's. */
   readonly lib?: string;
+  /** One function for each this many routes; 0 for one shared function. */
+  readonly routesPerFunction: number;
+  /** The largest N the baseline is measured at (its validation of N x 5 resources takes minutes past 2,000). */
+  readonly baselineUpTo: number;
 }
 
 interface Run {
   readonly wallMs: number;
   readonly report: ChildReport;
-  readonly resources: number;
-  readonly templateBytes: number;
+  readonly resources?: number;
+  readonly templateBytes?: number;
 }
 
 interface Cell {
-  readonly resources: number;
-  readonly templateBytes: number;
+  /** The first line of the error, when synth failed. */
+  readonly failed?: string;
+  readonly resources?: number;
+  readonly templateBytes?: number;
   readonly wallMs: { median: number; min: number; max: number; samples: number[] };
   readonly maxRssMb: { median: number; max: number };
   /** Medians, in ms since the child started: Node start-up, library loaded, constructs built, synthesized. */
   readonly phasesMs: { ready: number; library: number; constructs: number; synth: number };
 }
 
-type Results = Record<number, Record<Mode, Record<Variant, Cell>>>;
+/** A variant not measured at a size (the baseline past --baseline-up-to) has no cell. */
+type Results = Record<number, Record<Mode, Partial<Record<FloorVariant, Cell>>>>;
 
 function parseArgs(argv: string[]): Options {
   const options: { -readonly [K in keyof Options]: Options[K] } = {
-    sizes: [0, 100, 500, 2000],
+    sizes: [100, 500, 2000, 5000],
     reps: 3,
     shape: 'nested',
     json: false,
     fromSources: false,
+    routesPerFunction: 10,
+    baselineUpTo: 2000,
   };
   for (const arg of argv) {
     const [name, value] = arg.split('=', 2) as [string, string | undefined];
@@ -76,6 +86,10 @@ function parseArgs(argv: string[]): Options {
       options.sizes = intList(value, 'sizes', true);
     } else if (name === '--reps' && value) {
       options.reps = positiveInt(value, 'reps');
+    } else if (name === '--routes-per-function' && value) {
+      options.routesPerFunction = value === '0' ? 0 : positiveInt(value, 'routes-per-function');
+    } else if (name === '--baseline-up-to' && value) {
+      options.baselineUpTo = positiveInt(value, 'baseline-up-to');
     } else if (name === '--shape' && value && SHAPES.includes(value as Shape)) {
       options.shape = value as Shape;
     } else if (name === '--lib' && value) {
@@ -203,6 +217,9 @@ function runChild(child: string, run: Launcher, config: Omit<ChildConfig, 'libra
   }
   const lines = result.stdout.trim().split('\n');
   const report = JSON.parse(lines[lines.length - 1]) as ChildReport;
+  if (report.templatePath === undefined) {
+    return { wallMs, report };
+  }
   const template = JSON.parse(fs.readFileSync(report.templatePath, 'utf8')) as { Resources?: object };
   return {
     wallMs,
@@ -216,6 +233,7 @@ function summarize(runs: Run[]): Cell {
   const walls = runs.map((r) => r.wallMs);
   const rss = runs.map((r) => r.report.maxRssKb / 1024);
   return {
+    failed: runs.find((r) => r.report.failed !== undefined)?.report.failed,
     resources: runs[0].resources,
     templateBytes: runs[0].templateBytes,
     wallMs: { median: median(walls), min: Math.min(...walls), max: Math.max(...walls), samples: walls },
@@ -239,16 +257,19 @@ function main(): void {
   };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fresh-synth-bench-'));
   const started = Date.now();
-  const runs: Record<number, Record<Mode, Record<Variant, Run[]>>> = {};
+  const runs: Record<number, Record<Mode, Partial<Record<FloorVariant, Run[]>>>> = {};
+  const measured = (variant: FloorVariant, routes: number): boolean =>
+    variant !== 'baseline' || routes <= options.baselineUpTo;
   try {
     const child = transpileChild(tmp);
-    const measure = (variant: Variant, routes: number, mode: Mode): Run => {
+    const measure = (variant: FloorVariant, routes: number, mode: Mode): Run => {
       const outdir = fs.mkdtempSync(path.join(tmp, 'out-'));
       try {
         return runChild(child, run, {
           variant,
           shape: options.shape,
           routes,
+          routesPerFunction: options.routesPerFunction,
           validation: mode === 'on',
           outdir,
         });
@@ -258,20 +279,18 @@ function main(): void {
     };
     // Brings the files every child reads into the page cache; not measured.
     log('warm-up: one unmeasured run of each variant ...');
-    for (const variant of VARIANTS) {
+    for (const variant of FLOOR_VARIANTS) {
       measure(variant, options.sizes[0], 'on');
     }
     for (let rep = 0; rep < options.reps; rep++) {
       log(`repetition ${rep + 1} of ${options.reps} ...`);
       options.sizes.forEach((routes, sizeIndex) => {
         MODES.forEach((mode, modeIndex) => {
-          // Alternate which variant runs first, across repetitions, sizes and modes.
-          const order = (rep + sizeIndex + modeIndex) % 2 === 0 ? VARIANTS : [...VARIANTS].reverse();
-          for (const variant of order) {
-            const cell = ((runs[routes] ??= {
-              on: { preset: [], baseline: [] },
-              off: { preset: [], baseline: [] },
-            })[mode][variant] ??= []);
+          // Rotate which variant runs first, across repetitions, sizes and modes.
+          const first = (rep + sizeIndex + modeIndex) % FLOOR_VARIANTS.length;
+          const order = [...FLOOR_VARIANTS.slice(first), ...FLOOR_VARIANTS.slice(0, first)];
+          for (const variant of order.filter((v) => measured(v, routes))) {
+            const cell = ((runs[routes] ??= { on: {}, off: {} })[mode][variant] ??= []);
             cell.push(measure(variant, routes, mode));
           }
         });
@@ -284,21 +303,31 @@ function main(): void {
 
   const results: Results = {};
   for (const routes of options.sizes) {
-    results[routes] = {
-      on: { preset: summarize(runs[routes].on.preset), baseline: summarize(runs[routes].on.baseline) },
-      off: { preset: summarize(runs[routes].off.preset), baseline: summarize(runs[routes].off.baseline) },
-    };
+    results[routes] = { on: {}, off: {} };
+    for (const mode of MODES) {
+      for (const variant of FLOOR_VARIANTS) {
+        const cellRuns = runs[routes][mode][variant];
+        if (cellRuns) {
+          results[routes][mode][variant] = summarize(cellRuns);
+        }
+      }
+    }
   }
   const setup = {
     shape: options.shape,
     sizes: options.sizes,
     repetitions: options.reps,
+    functions:
+      options.routesPerFunction === 0
+        ? 'one shared Lambda function'
+        : `one Lambda function for each ${options.routesPerFunction} routes, sharing one role`,
+    baselineUpTo: options.baselineUpTo,
     library: run.description,
     validationOn: "context '@aws-cdk/core:validateAgainstDefaultRules': true, as cdk.json sets it",
     validationOff: 'new App({ builtinCloudFormationValidation: false })',
-    bothVariants:
+    everyVariant:
       "context '@aws-cdk/core:stackResourceLimit': 0 and CloudFormation-Validate::F0007 acknowledged, so the " +
-      'baseline synthesizes past 500 resources',
+      'baseline and the floor synthesize past 500 resources',
     wall: 'from spawn to exit of the child, measured by this script',
     rss: 'process.resourceUsage().maxRSS of the child after synth',
     awsCdkLib: cdkVersion(),
@@ -306,12 +335,22 @@ function main(): void {
     date: new Date().toISOString(),
     elapsedSeconds: elapsedS,
   };
-  const ratios = (routes: number, mode: Mode): { wall: number; rss: number } => {
-    const { preset, baseline } = results[routes][mode];
-    return {
-      wall: ratio(preset.wallMs.median, baseline.wallMs.median),
-      rss: ratio(preset.maxRssMb.median, baseline.maxRssMb.median),
+  /** preset / baseline and preset / floor, of wall time and peak RSS; undefined where one is missing or failed. */
+  type Ratios = Record<'baseline' | 'floor', { wall?: number; rss?: number }>;
+  const ratios = (routes: number, mode: Mode): Ratios => {
+    const cells = results[routes][mode];
+    const of = (other: 'baseline' | 'floor'): { wall?: number; rss?: number } => {
+      const preset = cells.preset;
+      const base = cells[other];
+      if (!preset || !base || preset.failed || base.failed) {
+        return {};
+      }
+      return {
+        wall: ratio(preset.wallMs.median, base.wallMs.median),
+        rss: ratio(preset.maxRssMb.median, base.maxRssMb.median),
+      };
     };
+    return { baseline: of('baseline'), floor: of('floor') };
   };
 
   if (options.json) {
@@ -331,33 +370,45 @@ function main(): void {
   );
   lines.push(`  preset:   ${VARIANT_CODE.preset}`);
   lines.push(`  baseline: ${VARIANT_CODE.baseline}`);
+  lines.push(`  floor:    ${VARIANT_CODE.floor}`);
   lines.push(
-    `  routes: GET ${routePath(options.shape, 0).replace('0', 'K')} (${options.shape}), one shared Lambda function; ` +
+    `  routes: GET ${routePath(options.shape, 0).replace('0', 'K')} (${options.shape}), ${setup.functions}; ` +
       'N=0 is one route, the smallest API that synthesizes',
   );
+  lines.push(`  baseline measured up to N=${options.baselineUpTo} (--baseline-up-to)`);
   lines.push(`  library: ${setup.library}`);
   lines.push(`  validation ON:  ${setup.validationOn}`);
   lines.push(`  validation OFF: ${setup.validationOff}`);
-  lines.push(`  both variants: ${setup.bothVariants}`);
+  lines.push(`  every variant: ${setup.everyVariant}`);
   lines.push(`  wall: ${setup.wall}; peak RSS: ${setup.rss}`);
   lines.push(
-    `  median of ${options.reps} run(s), alternating which variant goes first; one unmeasured warm-up run of each`,
+    `  median of ${options.reps} run(s), rotating which variant goes first; one unmeasured warm-up run of each`,
   );
   lines.push(`  aws-cdk-lib ${setup.awsCdkLib}, ${setup.machine}`);
-  lines.push(`  ratio = preset / baseline; ${setup.date.slice(0, 16)} UTC, whole run ${elapsedS} s`);
+  lines.push(
+    `  ÷ baseline, ÷ floor = preset / baseline, preset / floor; FAILS = synth failed (time to the failure); ` +
+      `${setup.date.slice(0, 16)} UTC, whole run ${elapsedS} s`,
+  );
   const grid = (
     title: string,
     value: (cell: Cell) => string,
-    ratioOf: (r: { wall: number; rss: number }) => number,
+    pick: (r: { wall?: number; rss?: number }) => number | undefined,
   ) => {
-    const rows: string[][] = [
-      ['N', 'preset ON', 'baseline ON', 'ratio ON', 'preset OFF', 'baseline OFF', 'ratio OFF'],
-    ];
+    const rows: string[][] = [['N']];
+    for (const mode of MODES) {
+      const m = mode.toUpperCase();
+      rows[0].push(`preset ${m}`, `baseline ${m}`, `floor ${m}`, `÷ baseline ${m}`, `÷ floor ${m}`);
+    }
     for (const routes of options.sizes) {
       const row = [sizeLabel(routes)];
       for (const mode of MODES) {
-        row.push(value(results[routes][mode].preset), value(results[routes][mode].baseline));
-        row.push(`${ratioOf(ratios(routes, mode))}`);
+        const cells = results[routes][mode];
+        for (const variant of FLOOR_VARIANTS) {
+          const cell = cells[variant];
+          row.push(!cell ? '-' : cell.failed ? `FAILS ${value(cell)}` : value(cell));
+        }
+        const r = ratios(routes, mode);
+        row.push(`${pick(r.baseline) ?? '-'}`, `${pick(r.floor) ?? '-'}`);
       }
       rows.push(row);
     }
@@ -380,24 +431,40 @@ function main(): void {
     ['N', 'variant', 'Node start-up', '+ library', '+ constructs', '+ app.synth()', 'resources', 'bytes'],
   ];
   for (const routes of options.sizes) {
-    for (const variant of VARIANTS) {
+    FLOOR_VARIANTS.forEach((variant, index) => {
       const cell = results[routes].on[variant];
+      if (!cell) {
+        return;
+      }
       const p = cell.phasesMs;
       phases.push([
-        variant === 'preset' ? sizeLabel(routes) : '',
+        index === 0 ? sizeLabel(routes) : '',
         variant,
         `${Math.round(p.ready)} ms`,
         `${Math.round(p.library - p.ready)} ms`,
         `${Math.round(p.constructs - p.library)} ms`,
         `${Math.round(p.synth - p.constructs)} ms`,
-        `${cell.resources}`,
-        `${cell.templateBytes}`,
+        cell.failed ? 'FAILS' : `${cell.resources}`,
+        cell.failed ? '-' : `${cell.templateBytes}`,
       ]);
-    }
+    });
   }
   lines.push('');
   lines.push('inside the child, validation on (medians; the rest of the wall time is spawning and exiting)');
   lines.push(table(phases, 2));
+  const failures = options.sizes.flatMap((routes) =>
+    MODES.flatMap((mode) =>
+      FLOOR_VARIANTS.flatMap((variant) => {
+        const cell = results[routes][mode][variant];
+        return cell?.failed ? [`  ${variant}, N=${routes}, validation ${mode}: ${cell.failed}`] : [];
+      }),
+    ),
+  );
+  if (failures.length > 0) {
+    lines.push('');
+    lines.push('synth failed:');
+    lines.push(...failures);
+  }
   lines.push('');
   lines.push('(a report, not a test; timings on a shared machine are noisy)');
   process.stdout.write(`${lines.join('\n')}\n`);

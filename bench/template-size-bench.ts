@@ -10,8 +10,7 @@
  * the template's bytes as written without indentation (the stack sets suppressTemplateIndentation) and
  * indented, its parts (the API definition, each stage's method settings, everything else), the
  * resources, the median synth time (new App() -> constructs -> app.synth(), the library's template
- * check included) and the median time of what that check does (render the stack's template once more
- * and measure it). The parts are measured from the stack's rendered template, so they are reported
+ * check included) and the median time of that check run once more on the synthesized app. The parts are measured from the stack's rendered template, so they are reported
  * whether synth passes or not.
  */
 import * as fs from 'node:fs';
@@ -34,7 +33,7 @@ interface Measure {
   readonly stages: Array<[string, number, number]>;
   readonly resources: number;
   readonly synthMs: number;
-  /** What the library's template check costs: rendering the stack's template once more and measuring it. */
+  /** What the library's template check costs, run once more on the synthesized app. */
   readonly checkMs: number;
 }
 
@@ -53,7 +52,12 @@ interface RenderedResource {
   readonly Properties?: { readonly Body?: unknown; readonly MethodSettings?: unknown[] };
 }
 
-function run(presets: typeof Presets, routes: number, throttledAny: boolean): Measure {
+/** The library's template check, from the same library as the presets. */
+interface TemplateCheck {
+  checkTemplateSize(stack: Stack): string[];
+}
+
+function run(presets: typeof Presets, checks: TemplateCheck, routes: number, throttledAny: boolean): Measure {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'size-bench-'));
   try {
     const started = process.hrtime.bigint();
@@ -67,14 +71,16 @@ function run(presets: typeof Presets, routes: number, throttledAny: boolean): Me
       passes = false;
     }
     const synthMs = Number(process.hrtime.bigint() - started) / 1e6;
-    // The template as the stack renders it (app.synth() has prepared it, pass or fail), timed with the
-    // measuring the library's check does on it: its cost within the synth time above.
+    // The library's own template check, run once more on the synthesized app: its cost within the synth
+    // time above.
     const checkStarted = process.hrtime.bigint();
+    checks.checkTemplateSize(stack);
+    const checkMs = Number(process.hrtime.bigint() - checkStarted) / 1e6;
+    // The template as the stack renders it (app.synth() has prepared it, pass or fail), to report its parts.
     const template = (
       stack as unknown as { _toCloudFormation(): { Resources: Record<string, RenderedResource> } }
     )._toCloudFormation();
     const compactBytes = Buffer.byteLength(JSON.stringify(template));
-    const checkMs = Number(process.hrtime.bigint() - checkStarted) / 1e6;
     const resources = Object.entries(template.Resources);
     const bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
     const api = resources.find(([, r]) => r.Type === 'AWS::ApiGateway::RestApi')![1];
@@ -102,8 +108,12 @@ function main(): void {
   preferTypeScriptSources();
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the library under test is chosen at run time
   const presets: typeof Presets = require(lib);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same library's internal check
+  const checks: TemplateCheck = require(
+    path.join(fs.statSync(lib).isDirectory() ? lib : path.dirname(lib), 'gateway', 'definition-checks'),
+  );
   const cases = [true, false];
-  run(presets, 100, true); // loads the modules; not measured
+  run(presets, checks, 100, true); // loads the modules; not measured
   const rows: string[][] = [
     [
       'routes',
@@ -123,8 +133,8 @@ function main(): void {
   const started = Date.now();
   for (const routes of sizes) {
     for (const throttledAny of cases) {
-      run(presets, routes, throttledAny); // warm-up at this size; not measured
-      const samples = Array.from({ length: reps }, () => run(presets, routes, throttledAny));
+      run(presets, checks, routes, throttledAny); // warm-up at this size; not measured
+      const samples = Array.from({ length: reps }, () => run(presets, checks, routes, throttledAny));
       const m = samples[0];
       const settings = m.stages.reduce((sum, [, , b]) => sum + b, 0);
       rows.push([

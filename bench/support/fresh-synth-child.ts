@@ -7,13 +7,15 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { App } from 'aws-cdk-lib';
 import type * as Presets from '../../lib';
-import { BENCH_CONTEXT, benchStack, buildApi, Shape, Variant } from './apis';
+import { BENCH_CONTEXT, benchStack, buildApi, FloorVariant, Shape } from './apis';
 
 /** What the parent asks for, as JSON in the first argument. */
 export interface ChildConfig {
-  readonly variant: Variant;
+  readonly variant: FloorVariant;
   readonly shape: Shape;
   readonly routes: number;
+  /** One function for each this many routes; 0 for one shared function. */
+  readonly routesPerFunction: number;
   readonly validation: boolean;
   readonly outdir: string;
   /** The library's entry point: its jsii build, or its TypeScript sources under ts-node. */
@@ -23,7 +25,9 @@ export interface ChildConfig {
 /** What the child prints. Times are ms since the process started (performance.now()). */
 export interface ChildReport {
   /** Read by the parent once the child has exited, so that parsing it is not timed. */
-  readonly templatePath: string;
+  readonly templatePath?: string;
+  /** The first line of the error when synth failed (the template was not written). */
+  readonly failed?: string;
   /** Node start-up and loading this script and aws-cdk-lib's entry point. */
   readonly readyMs: number;
   readonly libraryLoadedMs: number;
@@ -54,13 +58,30 @@ function main(): void {
   // Without indentation, as an API of thousands of routes must be written to fit in 1 MB.
   const stack = benchStack(app, { suppressTemplateIndentation: true });
   // N = 0 is the smallest API that synthesizes: API Gateway needs at least one method.
-  buildApi(presets, config.variant, stack, config.shape, Math.max(config.routes, 1));
+  buildApi(
+    presets,
+    config.variant,
+    stack,
+    config.shape,
+    Math.max(config.routes, 1),
+    config.routesPerFunction,
+  );
   const constructedMs = performance.now();
-  const assembly = app.synth();
+  let templatePath: string | undefined;
+  let failed: string | undefined;
+  try {
+    const assembly = app.synth();
+    templatePath = path.join(assembly.directory, assembly.getStackArtifact(stack.artifactId).templateFile);
+  } catch (error) {
+    // A synth that fails (e.g. a template over CloudFormation's limits) is timed and reported as such.
+    const lines = String(error).split('\n');
+    failed = (lines.find((line) => line.includes('Invalid')) ?? lines[0]).trim().slice(0, 300);
+  }
   const synthesizedMs = performance.now();
 
   const report: ChildReport = {
-    templatePath: path.join(assembly.directory, assembly.getStackArtifact(stack.artifactId).templateFile),
+    templatePath,
+    failed,
     readyMs,
     libraryLoadedMs,
     constructedMs,

@@ -15,7 +15,7 @@ const OWNED_KEYS: Record<string, string> = {
  */
 export class ApiRoute extends Construct {
   /** @internal */
-  public static _create(api: Construct, method: string, path: string): ApiRoute {
+  public static _create(api: Construct, method: string, path: string, changed: () => void): ApiRoute {
     let parent: Construct =
       (api.node.tryFindChild('Routes') as Construct | undefined) ?? new Construct(api, 'Routes');
     for (const segment of path === '/' ? [] : path.slice(1).split('/')) {
@@ -23,7 +23,7 @@ export class ApiRoute extends Construct {
       const id = HTTP_METHODS.includes(segment) ? `${segment} (path)` : segment;
       parent = (parent.node.tryFindChild(id) as Construct | undefined) ?? new Construct(parent, id);
     }
-    return new ApiRoute(parent, method, { api, path });
+    return new ApiRoute(parent, method, { api, path, changed });
   }
 
   /** The route's method: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS or ANY. */
@@ -34,16 +34,18 @@ export class ApiRoute extends Construct {
 
   private readonly api: Construct;
   private readonly overrides: Array<{ path: string[]; value: unknown }> = [];
+  private readonly changed: () => void;
 
   private constructor(
     scope: Construct,
     id: string,
-    props: { readonly api: Construct; readonly path: string },
+    props: { readonly api: Construct; readonly path: string; readonly changed: () => void },
   ) {
     super(scope, id);
     this.method = id;
     this.path = props.path;
     this.api = props.api;
+    this.changed = props.changed;
   }
 
   /**
@@ -57,6 +59,7 @@ export class ApiRoute extends Construct {
    */
   public addOperationOverride(path: string, value: unknown): void {
     this.overrides.push({ path: this.parsePath(path), value });
+    this.changed();
   }
 
   /**
@@ -66,6 +69,7 @@ export class ApiRoute extends Construct {
    */
   public addOperationDeletionOverride(path: string): void {
     this.overrides.push({ path: this.parsePath(path), value: undefined });
+    this.changed();
   }
 
   /** @internal */

@@ -4,6 +4,7 @@ import { Annotations, CfnResource, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { IConstruct } from 'constructs';
 import * as limits from '../private/limits';
+import { definitionMarker, freezeDefinitions, markerId, measureWithMarkers } from './definition-cache';
 import { RouteRecord } from './routes';
 
 /** Resource types that live in the API definition: one created beside it is wiped by the next deploy. */
@@ -110,6 +111,8 @@ interface TemplateMeasure {
  * @returns the errors, as aws-cdk-lib validations report them
  */
 export function checkTemplateSize(stack: Stack): string[] {
+  // Validations run once aws-cdk-lib has prepared the app: every definition of the stack is final.
+  freezeDefinitions(stack);
   const measure = measureTemplate(stack);
   if (measure === undefined) {
     Annotations.of(stack).addWarningV2(
@@ -178,22 +181,56 @@ const PROPERTY_DEPTH = 4;
  * The stack's template as aws-cdk-lib renders it when it writes the template file (`JSON.stringify`,
  * indented one space a level unless the stack suppresses indentation). Undefined when aws-cdk-lib no
  * longer renders it where it is read from.
+ *
+ * Each API definition already resolved for this synth (see `DefinitionCache`) is counted from that one
+ * resolution: the template is rendered with a short marker in its place, and the marker's bytes are
+ * replaced by the definition's.
  */
 function measureTemplate(stack: Stack): TemplateMeasure | undefined {
   const render = (stack as unknown as { _toCloudFormation?: () => unknown })._toCloudFormation;
   if (typeof render !== 'function') {
     return undefined;
   }
-  const template = render.call(stack) as {
+  const marked = measureWithMarkers(stack, () => render.call(stack));
+  const template = marked.value as {
     Resources?: Record<string, CfnResourceJson>;
     Parameters?: Record<string, unknown>;
   };
+  for (const marker of marked.definitions.keys()) {
+    const quoted = JSON.stringify(definitionMarker(marker));
+    const at = marked.json.indexOf(quoted);
+    if (at < 0 || marked.json.indexOf(quoted, at + quoted.length) >= 0) {
+      // An override merged something into a definition's place: measure the template as it is.
+      return measureRendered(stack, render.call(stack) as typeof template, new Map());
+    }
+  }
+  return measureRendered(stack, template, marked.definitions, marked.json);
+}
+
+/** Measures a rendered template whose definitions may stand as markers (`definitions`). */
+function measureRendered(
+  stack: Stack,
+  template: { Resources?: Record<string, CfnResourceJson>; Parameters?: Record<string, unknown> },
+  definitions: ReadonlyMap<string, { readonly value: unknown; readonly json: string }>,
+  compactJson?: string,
+): TemplateMeasure {
   const suppressed = suppressesIndentation(stack);
   const indented = suppressed !== true;
   const allowance = template.Parameters?.BootstrapVersion === undefined ? SYNTHESIZER_ALLOWANCE_BYTES : 0;
-  const compactBytes = Buffer.byteLength(JSON.stringify(template)) + allowance;
+  // The bytes of each definition in place of its marker.
+  let compactExtra = 0;
+  let indentedExtra = 0;
+  const definitionBytes = new Map<string, number>();
+  for (const [marker, definition] of definitions) {
+    const compact = Buffer.byteLength(definition.json);
+    compactExtra += compact - partBytes(definitionMarker(marker), false);
+    const own = indented ? partBytes(definition.value, true) : compact;
+    indentedExtra += own - partBytes(definitionMarker(marker), true);
+    definitionBytes.set(marker, own);
+  }
+  const compactBytes = Buffer.byteLength(compactJson ?? JSON.stringify(template)) + compactExtra + allowance;
   const bytes = indented
-    ? Buffer.byteLength(JSON.stringify(template, undefined, 1)) + allowance
+    ? Buffer.byteLength(JSON.stringify(template, undefined, 1)) + indentedExtra + allowance
     : compactBytes;
   const resources = template.Resources ?? {};
   const paths = new Map<string, string>();
@@ -207,10 +244,11 @@ function measureTemplate(stack: Stack): TemplateMeasure | undefined {
   const parts: TemplateMeasure['parts'] = [];
   for (const [logicalId, resource] of Object.entries(resources)) {
     const name = paths.get(logicalId) ?? logicalId;
-    if (resource.Type === 'AWS::ApiGateway::RestApi' && resource.Properties?.Body !== undefined) {
+    const body = resource.Properties?.Body;
+    if (resource.Type === 'AWS::ApiGateway::RestApi' && body !== undefined) {
       parts.push({
         name: `the API definition of ${name}`,
-        bytes: partBytes(resource.Properties.Body, indented),
+        bytes: definitionBytes.get(markerId(body) ?? '') ?? partBytes(body, indented),
       });
     }
     const settings = resource.Properties?.MethodSettings;

@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, AspectPriority, Aspects, CfnOutput, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -23,6 +23,7 @@ import { checkMappingTemplates } from '../private/templates';
 import { ApiRoute } from './api-route';
 import { checkServerUrls, contractServers, nameContract } from './contract-names';
 import { ApiDocumentParts, renderContract, renderDefinition } from './definition';
+import { DefinitionCache } from './definition-cache';
 import { checkDefinition, checkTemplateSize, writeContractAtSynth } from './definition-checks';
 import { RestApiPresetProps, RouteOptions } from './options';
 import { integrationTimeoutLimit, PresetAdditions, PresetShape } from './preset-shape';
@@ -92,6 +93,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   private readonly operationIds = new Set<string>();
   private readonly apiBinaryMediaTypes: string[];
   private readonly routeCheck?: PresetAdditions['checkRoute'];
+  private readonly definition: DefinitionCache;
 
   protected constructor(scope: Construct, id: string, props: RestApiPresetProps, shape: PresetShape) {
     super(scope, id);
@@ -143,10 +145,11 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     }
 
     // The API, defined by the definition its routes render to, and the deployment its stages serve.
+    this.definition = new DefinitionCache(this, () => renderDefinition(this.documentParts()));
     this.restApi = new apigw.SpecRestApi(this, 'Api', {
       apiDefinition: apigw.ApiDefinition.fromInline(
-        // Rendered from the finished route table whenever the template is resolved.
-        Lazy.uncachedAny({ produce: () => this.definition() }),
+        // Rendered from the route table as it is when the template is resolved, once for each change.
+        Lazy.uncachedAny({ produce: () => this.definition.body() }),
       ),
       restApiName: this.apiName,
       description: props.description,
@@ -165,7 +168,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     // An import warning (something API Gateway would skip) fails the deployment instead of dropping it.
     cfnRestApi.failOnWarnings = true;
     // Also a property, not only in the definition: API Gateway has mishandled binary types set one way only.
-    cfnRestApi.binaryMediaTypes = Lazy.list({ produce: () => this.binaryMediaTypes() }, { omitEmpty: true });
+    cfnRestApi.binaryMediaTypes = Lazy.uncachedList(
+      { produce: () => this.binaryMediaTypes() },
+      { omitEmpty: true },
+    );
     // The definition cannot carry the endpoint type; on import API Gateway takes it from here.
     cfnRestApi.parameters = { endpointConfigurationTypes: endpointType };
     acknowledgeRequestValidation(cfnRestApi);
@@ -174,6 +180,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       retainDeployments: true,
       description: 'Deployment of the API definition; retained so stages can be rolled back',
     });
+    this.definition.hashDeploymentOnce(this.deployment, this.restApi);
     this.invokePermissions = new InvokePermissions(this, this.restApi);
 
     // Logging: access logs, and the account role that CloudWatch access and execution logs need.
@@ -194,6 +201,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
         deployment: this.deployment,
         accessLogDestination: accessLogs.destination,
         routes: () => this.records(),
+        version: () => this.definition.version,
         preflight: this.cors !== undefined,
       });
       if (accountRole) {
@@ -251,6 +259,25 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.routeCheck = additions.checkRoute;
     additions.finish?.({ restApi: this.restApi, stages: this.stages, webAcl: this.webAcl });
 
+    // Aspects run when the app starts to synthesize (the read-only ones last), validations once aws-cdk-lib
+    // has prepared the app and found the references between stacks: from each of those points on, the
+    // definition is resolved once for each change instead of at every resolution (see DefinitionCache).
+    Aspects.of(this).add(
+      {
+        visit: (node) => {
+          if (node === this) {
+            this.definition.prepare();
+          }
+        },
+      },
+      { priority: AspectPriority.READONLY },
+    );
+    this.node.addValidation({
+      validate: () => {
+        this.definition.freeze();
+        return [];
+      },
+    });
     this.node.addValidation({
       validate: () => checkDefinition(this, this.restApi, this.records(), this.binaryMediaTypes()),
     });
@@ -362,7 +389,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     const rendering = responseSchema ? withResponseSchema(this, route, rendered, responseSchema) : rendered;
 
     // From here on the route is recorded.
-    const apiRoute = ApiRoute._create(this, key.method, key.path);
+    const apiRoute = ApiRoute._create(this, key.method, key.path, () => this.definition.changed());
     for (const [id, message] of warnings) {
       Annotations.of(apiRoute).addWarningV2(id, message);
     }
@@ -394,6 +421,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       security: this.authorizers.bind(authorization, apiRoute),
       integration: rendering,
     });
+    this.definition.changed();
     return apiRoute;
   }
 
@@ -460,9 +488,5 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       endpointConfiguration: this.endpointConfiguration,
       binaryMediaTypes: this.binaryMediaTypes(),
     };
-  }
-
-  private definition(): OpenApiObject {
-    return renderDefinition(this.documentParts());
   }
 }

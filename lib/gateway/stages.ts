@@ -118,6 +118,8 @@ export interface StageContext {
   readonly accessLogDestination: apigw.IAccessLogDestination;
   /** The API's routes, read when the stage is rendered. */
   readonly routes: () => readonly StageRoute[];
+  /** The state of the route table: a new number after each change. */
+  readonly version: () => number;
   /** Whether the API answers OPTIONS itself on every route path (CORS preflight). */
   readonly preflight: boolean;
 }
@@ -137,9 +139,16 @@ export function createStage(scope: Construct, resolved: ResolvedStage, context: 
     variables: options.variables,
   });
   const cfnStage = stage.node.defaultChild as apigw.CfnStage;
-  // Rendered once, from the finished route table, whenever the template is resolved.
-  cfnStage.methodSettings = Lazy.any({
-    produce: () => methodSettings(resolved, context.routes(), context.preflight),
+  // Rendered from the route table as it is when the template is resolved, once for each change.
+  let rendered: { version: number; settings: apigw.CfnStage.MethodSettingProperty[] } | undefined;
+  cfnStage.methodSettings = Lazy.uncachedAny({
+    produce: () => {
+      const version = context.version();
+      if (rendered?.version !== version) {
+        rendered = { version, settings: methodSettings(resolved, context.routes(), context.preflight) };
+      }
+      return rendered.settings;
+    },
   });
   Validations.of(cfnStage).acknowledge({
     id: 'Serverless-APIGWStructuredLogging',

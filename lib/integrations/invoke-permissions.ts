@@ -11,6 +11,8 @@ import { Construct } from 'constructs';
  */
 export class InvokePermissions {
   private readonly granted = new Set<string>();
+  /** The prefixes each function was granted with: a large API asks again for every route. */
+  private readonly grantedTo = new WeakMap<lambda.IFunction, Set<string>>();
 
   /**
    * @param scope the preset: permissions live with the API, not with the function
@@ -43,6 +45,11 @@ export class InvokePermissions {
   }
 
   private grant(prefix: string, fn: lambda.IFunction, sourceArn: string): void {
+    const prefixes = this.grantedTo.get(fn) ?? new Set<string>();
+    if (prefixes.has(prefix)) {
+      return;
+    }
+    this.grantedTo.set(fn, prefixes.add(prefix));
     const id = `${prefix}${Names.nodeUniqueId(fn.node)}`;
     if (this.granted.has(id)) {
       return;

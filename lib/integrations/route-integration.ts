@@ -84,7 +84,7 @@ export class RouteIntegration {
         integration: {
           type: 'aws_proxy',
           httpMethod: 'POST',
-          uri: lambdaInvocationUri(handler, streaming),
+          uri: lambdaInvocationUri(handler, ctx.scope, streaming),
           ...commonIntegrationSettings(ctx, streaming),
         },
       };

@@ -183,7 +183,7 @@ export class AuthorizerRegistry {
         'x-amazon-apigateway-authtype': 'custom',
         'x-amazon-apigateway-authorizer': {
           type: 'token',
-          authorizerUri: lambdaInvocationUri(handler),
+          authorizerUri: lambdaInvocationUri(handler, this.scope),
           identitySource: sources[0],
           authorizerResultTtlInSeconds,
           ...(auth.validationRegex ? { identityValidationExpression: auth.validationRegex } : {}),
@@ -200,7 +200,7 @@ export class AuthorizerRegistry {
       'x-amazon-apigateway-authtype': 'custom',
       'x-amazon-apigateway-authorizer': {
         type: 'request',
-        authorizerUri: lambdaInvocationUri(handler),
+        authorizerUri: lambdaInvocationUri(handler, this.scope),
         identitySource: sources.join(', '),
         authorizerResultTtlInSeconds,
       },
