@@ -74,9 +74,22 @@ function moduleOf(snippet: Snippet): string {
   ].join('\n');
 }
 
+/** Every App a block creates itself (a whole app file), to be synthesized with the test's own. */
+const appsOfBlock: App[] = [];
+
+class RecordedApp extends App {
+  constructor(props?: cdk.AppProps) {
+    super({ ...props, outdir: props?.outdir ?? fs.mkdtempSync(path.join(workDir, 'app-')) });
+    appsOfBlock.push(this);
+  }
+}
+
 /** The modules the fixtures and blocks import, as the block's `require` finds them. */
 const MODULES: Record<string, unknown> = {
-  'aws-cdk-lib': cdk,
+  // Read through, so that aws-cdk-lib's lazily loaded namespaces stay lazy.
+  'aws-cdk-lib': new Proxy(cdk, {
+    get: (target, key) => (key === 'App' ? RecordedApp : target[key as keyof typeof cdk]),
+  }),
   'aws-cdk-lib/aws-apigateway': apigw,
   'aws-cdk-lib/aws-certificatemanager': acm,
   'aws-cdk-lib/aws-cognito': cognito,
@@ -201,8 +214,16 @@ test.each(ALL.map((snippet) => [snippet.line, snippet] as const))(
       // Something for the packs to check: a preset, which has no findings.
       new presets.EdgeApi(stack, 'Checked').addRoute('GET', '/health', presets.RouteIntegration.mock({}));
     }
+    appsOfBlock.length = 0;
     load(snippet).call(stack, values);
-    app.synth();
-    expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
+    // A whole app file leaves the test's stack empty: only its own App is synthesized then.
+    const apps = stack.node.children.length > 0 ? [app, ...appsOfBlock] : appsOfBlock;
+    expect(apps.length).toBeGreaterThan(0);
+    for (const synthesized of apps) {
+      synthesized.synth();
+      for (const child of synthesized.node.findAll().filter((c): c is Stack => Stack.isStack(c))) {
+        expect(Annotations.fromStack(child).findError('*', Match.anyValue())).toEqual([]);
+      }
+    }
   },
 );
