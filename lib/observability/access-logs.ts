@@ -184,7 +184,7 @@ export class AccessLogs {
 
 /**
  * Creates scope/AccessLogs with a Firehose stream (`DeliveryStream`, direct put, encrypted with an AWS-owned
- * key) delivering to a bucket (`Bucket`: SSE-KMS with `Key` or the key given, TLS 1.2 or later only, no
+ * key, each record followed by a newline) delivering to a bucket (`Bucket`: SSE-KMS with `Key` or the key given, TLS 1.2 or later only, no
  * public access, versioned, retained, objects expired after the retention) and a log group for delivery
  * errors (`DeliveryErrors`).
  */
@@ -287,6 +287,8 @@ function createFirehoseDestination(scope: Construct, options: FirehoseAccessLogs
       role: role.withoutPolicyUpdates(),
       encryptionKey,
       compression: firehose.Compression.GZIP,
+      // Firehose concatenates records in an object; a newline after each makes the object JSON lines.
+      processors: [new firehose.AppendDelimiterToRecordProcessor()],
       dataOutputPrefix: `${FIREHOSE_OBJECT_PREFIX}/`,
       errorOutputPrefix: `${FIREHOSE_OBJECT_PREFIX}-errors/!{firehose:error-output-type}/`,
       loggingConfig: new firehose.EnableLogging(errors),

@@ -162,6 +162,10 @@ describe('AccessLogs.firehose', () => {
         ExtendedS3DestinationConfiguration: Match.objectLike({
           BucketARN: { 'Fn::GetAtt': [ref(a.accessLogDestinationBucket!), 'Arn'] },
           Prefix: 'access-logs/',
+          ProcessingConfiguration: {
+            Enabled: true,
+            Processors: [Match.objectLike({ Type: 'AppendDelimiterToRecord' })],
+          },
         }),
       });
       template.hasResourceProperties('AWS::ApiGateway::Stage', {
