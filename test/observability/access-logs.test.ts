@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, CfnElement, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
@@ -14,6 +16,7 @@ import {
   RouteIntegration,
 } from '../../lib';
 import { PresetValidationError } from '../../lib/private/errors';
+import { acknowledgementsUnder } from '../support/acknowledgements';
 import { expectInvalid } from '../support/expect-invalid';
 
 /** An EdgeApi at the path Stack/Api whose access logs go to CloudWatch with these options. */
@@ -298,5 +301,47 @@ describe('AccessLogs.firehose under cdk-nag', () => {
     for (const Pack of [AwsSolutionsChecks, ServerlessChecks]) {
       expect(new Pack().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
     }
+  });
+
+  test('two presets with created streams in one stack: each its own stream, nag-clean, no unreferenced mapping', () => {
+    const app = new App({
+      context: {
+        '@aws-cdk/core:validateAgainstDefaultRules': true,
+        '@aws-cdk/core:strictCfnValidateErrors': true,
+      },
+    });
+    const stack = new Stack(app, 'Stack');
+    const first = new RegionalApi(stack, 'First', { accessLogs: AccessLogs.firehose() });
+    const second = new EdgeApi(stack, 'Second', { accessLogs: AccessLogs.firehose() });
+    first.addRoute('GET', '/ping', RouteIntegration.mock());
+    second.addRoute('GET', '/ping', RouteIntegration.mock());
+    expect(() => app.synth()).not.toThrow();
+    const names = Object.values(
+      Template.fromStack(stack).findResources('AWS::KinesisFirehose::DeliveryStream'),
+    ).map((r) => r.Properties.DeliveryStreamName as string);
+    expect(names).toHaveLength(2);
+    expect(new Set(names).size).toBe(2);
+    for (const Pack of [AwsSolutionsChecks, ServerlessChecks]) {
+      expect(new Pack().validateScope(stack).violations.map((v) => v.ruleName)).toEqual([]);
+    }
+
+    // Each acknowledgement is one finding on one construct, with its reason, and listed in docs/COMPLIANCE.md.
+    const found = acknowledgementsUnder(first);
+    const bucketArn = `<${stack.getLogicalId(first.accessLogDestinationBucket!.node.defaultChild as CfnElement)}.Arn>`;
+    expect(Object.keys(found).sort()).toEqual(
+      [
+        'AccessLogs/Bucket/Resource AwsSolutions-S1',
+        `AccessLogs/DeliveryRole AwsSolutions-IAM5[Resource::${bucketArn}/access-logs*]`,
+        // The account role, made by every preset (see test/nag.test.ts).
+        ...Object.keys(found).filter((k) => k.startsWith('AccountLogging/')),
+        // The REST API's request validator (see test/nag.test.ts).
+        ...Object.keys(found).filter((k) => k.startsWith('Api/') || k.startsWith('Stage.')),
+      ].sort(),
+    );
+    const compliance = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'COMPLIANCE.md'), 'utf8');
+    expect(compliance).toMatch(/\|\s*`AwsSolutions-S1`\s*\|\s*`AccessLogs\/Bucket\/Resource`/);
+    expect(compliance).toMatch(
+      /\|\s*`AwsSolutions-IAM5\[Resource::<AccessLogs bucket ARN>\/access-logs\*\]`\s*\|\s*`AccessLogs\/DeliveryRole`/,
+    );
   });
 });
