@@ -74,7 +74,7 @@ export interface AccessLogsBinding {
 }
 
 /** API Gateway writes access logs only to a Firehose stream whose name starts with this. */
-export const FIREHOSE_STREAM_PREFIX = 'amazon-apigateway-';
+const FIREHOSE_STREAM_PREFIX = 'amazon-apigateway-';
 
 /** A Firehose stream name: 1 to 64 letters, digits, `_`, `.` and `-`. */
 const FIREHOSE_STREAM_NAME_MAX = 64;
@@ -184,12 +184,20 @@ export class AccessLogs {
 
 /**
  * Creates scope/AccessLogs with a Firehose stream (`DeliveryStream`, direct put, encrypted with an AWS-owned
- * key, each record followed by a newline) delivering to a bucket (`Bucket`: SSE-KMS with `Key` or the key given, TLS 1.2 or later only, no
- * public access, versioned, retained, objects expired after the retention) and a log group for delivery
- * errors (`DeliveryErrors`).
+ * key, each record followed by a newline) delivering to a bucket (`Bucket`: SSE-KMS with `Key` or the key
+ * given, TLS 1.2 or later only, no public access, versioned, retained, objects expired after the retention)
+ * through a role with exact actions (`DeliveryRole`), and a log group for delivery errors (`DeliveryErrors`).
  */
 function createFirehoseDestination(scope: Construct, options: FirehoseAccessLogsOptions): AccessLogsBinding {
   const retention = options.retention ?? FIREHOSE_DEFAULT_RETENTION;
+  if (!Token.isUnresolved(retention.toSeconds()) && !isWholeDays(retention)) {
+    throw new PresetValidationError(
+      scope,
+      'accessLogs.retention',
+      retention.toHumanString(),
+      'S3 expires objects after a whole number of days, at least 1: give Duration.days(n).',
+    );
+  }
   // eslint-disable-next-line awscdk/require-passing-this -- created under the preset that binds the access logs
   const container = new Construct(scope, 'AccessLogs');
   const encryptionKey =
@@ -302,6 +310,12 @@ function createFirehoseDestination(scope: Construct, options: FirehoseAccessLogs
     stack.node.tryRemoveChild(FIREHOSE_CIDR_MAPPING_ID);
   }
   return { destination: new DeliveryStreamLogDestination(deliveryStream), deliveryStream, bucket };
+}
+
+/** Whether a duration is a whole number of days, at least one (what an S3 lifecycle expiration takes). */
+function isWholeDays(duration: Duration): boolean {
+  const seconds = duration.toSeconds();
+  return seconds >= 86400 && seconds % 86400 === 0;
 }
 
 /**

@@ -122,6 +122,19 @@ describe('AccessLogs.firehose', () => {
     );
   });
 
+  test.each([
+    ['12 hours', Duration.hours(12)],
+    ['1 day 12 hours', Duration.hours(36)],
+    ['0 days', Duration.days(0)],
+  ])('fails when the retention is not a whole number of days (%s)', (given, retention) => {
+    expectInvalid(
+      () => firehoseApi(() => ({ retention })),
+      'accessLogs.retention',
+      `"${given}"`,
+      'S3 expires objects after a whole number of days, at least 1: give Duration.days(n).',
+    );
+  });
+
   test('writes to an existing stream with the prefix, and creates no stream or bucket', () => {
     let given: firehose.IDeliveryStream | undefined;
     const a = firehoseApi((stack) => ({
