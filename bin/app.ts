@@ -2,6 +2,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
+import { FirehoseLogsRegionalApiStack } from '../examples/firehose-logs-regional-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateDomainApiStack } from '../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
@@ -30,6 +31,7 @@ new SqsIngestionApiStack(app, 'SqsIngestionApi');
 new StepFunctionsCheckoutApiStack(app, 'StepFunctionsCheckoutApi');
 new S3AssetsApiStack(app, 'S3AssetsApi');
 new S3UploadApiStack(app, 'S3UploadApi');
+new FirehoseLogsRegionalApiStack(app, 'FirehoseLogsRegionalApi');
 
 // A finding with error severity fails `cdk synth`; acknowledged findings are listed in the report.
 Validations.of(app).addPlugins(

@@ -1,4 +1,8 @@
-export { AccessLogs, CloudWatchAccessLogsOptions } from './observability/access-logs';
+export {
+  AccessLogs,
+  CloudWatchAccessLogsOptions,
+  FirehoseAccessLogsOptions,
+} from './observability/access-logs';
 export {
   ApiAuthorization,
   CognitoAuthorizationOptions,

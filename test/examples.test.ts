@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
+import { FirehoseLogsRegionalApiStack } from '../examples/firehose-logs-regional-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
 import { definitionOf, integrationOf, operationOf, operationsOf } from './support/definition';
@@ -21,6 +22,7 @@ const app = new App({ context: STRICT_VALIDATION });
 const minimal = new MinimalEdgeApiStack(app, 'MinimalEdgeApi');
 const cognito = new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi');
 const token = new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi');
+const firehoseLogs = new FirehoseLogsRegionalApiStack(app, 'FirehoseLogsRegionalApi');
 
 /** The name of the one security scheme of the definition that is not SigV4. */
 function authorizerScheme(template: Template): string {
@@ -227,6 +229,22 @@ describe('examples', () => {
 
     test('the example accepts the auth-none warning for its public route, so it is not repeated', () => {
       Annotations.fromStack(token).hasNoWarning('*', Match.stringLikeRegexp('accepts calls from anyone'));
+    });
+  });
+
+  describe('FirehoseLogsRegionalApi', () => {
+    const template = () => Template.fromStack(firehoseLogs);
+
+    test('the prod stage logs to a Firehose stream named amazon-apigateway-..., which delivers to a bucket kept 90 days', () => {
+      const streams = template().findResources('AWS::KinesisFirehose::DeliveryStream');
+      const [streamId] = Object.keys(streams);
+      expect(streams[streamId].Properties.DeliveryStreamName).toMatch(/^amazon-apigateway-/);
+      expect(stage(template(), 'prod')).toMatchObject({
+        AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': [streamId, 'Arn'] } },
+      });
+      template().hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+      });
     });
   });
 });

@@ -6,6 +6,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
+import { FirehoseLogsRegionalApiStack } from '../examples/firehose-logs-regional-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateDomainApiStack } from '../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../examples/private-vpc-api';
@@ -91,6 +92,7 @@ const stacks = [
   new StepFunctionsCheckoutApiStack(app, 'StepFunctionsCheckoutApi'),
   new S3AssetsApiStack(app, 'S3AssetsApi'),
   new S3UploadApiStack(app, 'S3UploadApi'),
+  new FirehoseLogsRegionalApiStack(app, 'FirehoseLogsRegionalApi'),
 ];
 
 beforeAll(() => {

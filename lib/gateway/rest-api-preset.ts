@@ -1,6 +1,8 @@
 import { Annotations, AspectPriority, Aspects, CfnOutput, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IDependable } from 'constructs';
 import { configureAccountCloudWatchRole } from '../observability/account-logging';
@@ -65,6 +67,12 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
 
   /** The access-log group, when access logs go to CloudWatch Logs. */
   public readonly accessLogGroup?: logs.ILogGroup;
+
+  /** The Firehose stream that receives the access logs, when they go to Amazon Data Firehose. */
+  public readonly accessLogDeliveryStream?: firehose.IDeliveryStream;
+
+  /** The S3 bucket the preset's Firehose stream delivers access logs to, when the preset creates the stream. */
+  public readonly accessLogDestinationBucket?: s3.IBucket;
 
   /**
    * The custom domain name of an edge-optimized or regional API with a `customDomain` (a private
@@ -186,6 +194,8 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     // Logging: access logs, and the account role that CloudWatch access and execution logs need.
     const accessLogs = (props.accessLogs ?? AccessLogs.cloudWatch())._bind(this);
     this.accessLogGroup = accessLogs.logGroup;
+    this.accessLogDeliveryStream = accessLogs.deliveryStream;
+    this.accessLogDestinationBucket = accessLogs.bucket;
     let accountRole: IDependable | undefined;
     if (props.executionLogging?.manageAccountRole !== false) {
       accountRole = configureAccountCloudWatchRole(this).dependable;

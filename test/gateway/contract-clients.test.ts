@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import createClient from 'openapi-fetch';
 import { CognitoCachedEdgeApiStack } from '../../examples/cognito-cached-edge-api';
+import { FirehoseLogsRegionalApiStack } from '../../examples/firehose-logs-regional-api';
 import { MinimalEdgeApiStack } from '../../examples/minimal-edge-api';
 import { PrivateDomainApiStack } from '../../examples/private-domain-api';
 import { PrivateVpcApiStack } from '../../examples/private-vpc-api';
@@ -45,6 +46,7 @@ const stacks: Stack[] = [
   new StepFunctionsCheckoutApiStack(app, 'StepFunctionsCheckoutApi'),
   new S3AssetsApiStack(app, 'S3AssetsApi'),
   new S3UploadApiStack(app, 'S3UploadApi'),
+  new FirehoseLogsRegionalApiStack(app, 'FirehoseLogsRegionalApi'),
 ];
 /** Every preset of every example, by `<stack id><preset id>`, with its contract. */
 const contracts: Array<[string, Json]> = stacks.flatMap((stack) =>

@@ -367,3 +367,28 @@ def test_an_integration_error_names_its_route_from_python():
         message,
     ), message
     assert PresetErrors.is_validation_error(message) is True
+
+
+def test_firehose_access_logs_from_python():
+    from aws_cdk import aws_kinesisfirehose as firehose
+
+    from cdk_apigateway_presets import AccessLogs, RegionalApi
+
+    stack = cdk.Stack(cdk.App(), "FirehoseFromPython")
+    api = RegionalApi(stack, "Api", access_logs=AccessLogs.firehose(retention=cdk.Duration.days(90)))
+    api.add_route("GET", "/items", RouteIntegration.mock())
+    assert api.access_log_delivery_stream is not None
+    assert api.access_log_destination_bucket is not None
+    template = Template.from_stack(stack)
+    [stream] = resources(template, "AWS::KinesisFirehose::DeliveryStream")
+    assert stream["Properties"]["DeliveryStreamName"].startswith("amazon-apigateway-")
+    [stage] = resources(template, "AWS::ApiGateway::Stage")
+    assert stage["Properties"]["AccessLogSetting"]["DestinationArn"]["Fn::GetAtt"][1] == "Arn"
+
+    # A stream API Gateway would not write to fails at synth, naming the prop.
+    other = cdk.Stack(cdk.App(), "WrongStream")
+    stream = firehose.DeliveryStream.from_delivery_stream_name(other, "Logs", "access-logs")
+    with pytest.raises(RuntimeError) as raised:
+        RegionalApi(other, "Api", access_logs=AccessLogs.firehose(delivery_stream=stream))
+    assert 'Invalid accessLogs.deliveryStream: "access-logs"' in str(raised.value)
+    assert PresetErrors.is_validation_error(str(raised.value)) is True
