@@ -109,7 +109,7 @@ describe('EdgeApi defaults', () => {
   test('leaves out every variable API Gateway writes unescaped from outside', () => {
     const [stage] = resourcesOfType(template, 'AWS::ApiGateway::Stage');
     const { Format } = stage.props.AccessLogSetting as { Format: string };
-    const written = Format.match(/\$context\.[A-Za-z.]+/g) ?? [];
+    const written: string[] = Format.match(/\$context\.[A-Za-z.]+/g) ?? [];
     expect(UNESCAPED_OUTSIDE_VARIABLES.filter((variable) => written.includes(variable))).toEqual([]);
     // Were one written, a quote in its value would break the line.
     const withUserAgent = `${Format.slice(0, -1)},"userAgent":"$context.identity.userAgent"}`;
