@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { ApiDefinitionChecks } from '../lib';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
 import { PrivateDomainApiStack } from '../examples/private-domain-api';
@@ -35,4 +36,5 @@ new S3UploadApiStack(app, 'S3UploadApi');
 Validations.of(app).addPlugins(
   new AwsSolutionsChecks(app, { verbose: true }),
   new ServerlessChecks(app, { verbose: true }),
+  new ApiDefinitionChecks(app, { verbose: true }),
 );
