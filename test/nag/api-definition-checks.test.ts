@@ -220,3 +220,100 @@ describe('ApiDefinitionChecks on the presets', () => {
     expect(findings(stack)).toEqual(['ApiDefinition-DeclaredPublic[GET-/health] @ Preset/Api/Api/Resource']);
   });
 });
+
+describe('ApiDefinitionChecks on Swagger 2.0 and on defaults set for the whole definition', () => {
+  test('reads securityDefinitions, the definition-wide security and validator, and body parameters', () => {
+    // GIVEN a Swagger 2.0 definition whose security and validator are set once for every operation
+    const app = new App();
+    const stack = new Stack(app, 'Swagger');
+    new apigw.CfnRestApi(stack, 'Api', {
+      body: {
+        swagger: '2.0',
+        info: { title: 'swagger', version: '1' },
+        securityDefinitions: { token: SCHEMES.token },
+        security: [{ token: [] }],
+        'x-amazon-apigateway-request-validators': { params: { validateRequestParameters: true } },
+        'x-amazon-apigateway-request-validator': 'params',
+        paths: {
+          '/read': { get: { 'x-amazon-apigateway-integration': MOCK } },
+          '/search': {
+            get: { parameters: [{ in: 'body', name: 'q' }], 'x-amazon-apigateway-integration': MOCK },
+          },
+          '/open': { get: { security: [], 'x-amazon-apigateway-integration': MOCK } },
+        },
+      },
+    });
+    app.synth();
+
+    // THEN the definition-wide requirement authorizes, an operation's empty list opens it, and a body
+    // parameter needs a validator that checks bodies
+    expect(findings(stack)).toEqual([
+      'ApiDefinition-BodyNotValidated[GET-/search] @ Swagger/Api',
+      'ApiDefinition-NoAuthorization[GET-/open] @ Swagger/Api',
+    ]);
+  });
+
+  test('a stage-wide method setting caches every operation; a request authorizer must be keyed by every identity source', () => {
+    // GIVEN a stage that caches everything, and operations keyed by some, all, or none of their identity sources
+    const app = new App();
+    const stack = new Stack(app, 'StageWide');
+    const request = {
+      type: 'apiKey',
+      name: 'Unused',
+      in: 'header',
+      'x-amazon-apigateway-authtype': 'custom',
+      'x-amazon-apigateway-authorizer': {
+        type: 'request',
+        identitySource: 'method.request.header.Authorization, method.request.querystring.tenant',
+      },
+    };
+    const keyed = (keys: string[]) => ({
+      security: [{ request: [] }],
+      'x-amazon-apigateway-integration': { ...MOCK, cacheKeyParameters: keys },
+    });
+    specApi(
+      stack,
+      {
+        '/all': { get: keyed(['method.request.header.Authorization', 'method.request.querystring.tenant']) },
+        '/some': { get: keyed(['method.request.header.Authorization']) },
+        '/public': {
+          get: { 'x-amazon-apigateway-auth': { type: 'NONE' }, 'x-amazon-apigateway-integration': MOCK },
+        },
+      },
+      { components: { securitySchemes: { ...SCHEMES, request } } },
+      { '/*/*': { cachingEnabled: true } },
+    );
+    app.synth();
+
+    // THEN only the operation keyed by part of its caller's identity is reported; a public cached
+    // operation serves everyone the same response by design
+    expect(findings(stack).filter((f) => f.includes('Cache'))).toEqual([
+      'ApiDefinition-CacheSharedAcrossCallers[GET-/some] @ StageWide/Api/DeploymentStage.prod/Resource',
+    ]);
+  });
+
+  test('a stage without a cache cluster caches nothing', () => {
+    // GIVEN a stage whose method settings enable caching, without a cache cluster
+    const app = new App();
+    const stack = new Stack(app, 'NoCluster');
+    const api = new apigw.CfnRestApi(stack, 'Api', {
+      body: {
+        openapi: '3.0.1',
+        components: { securitySchemes: SCHEMES },
+        paths: { '/iam': { get: { security: [{ sigv4: [] }], 'x-amazon-apigateway-integration': MOCK } } },
+      },
+    });
+    const stage = new apigw.CfnStage(stack, 'Stage', {
+      restApiId: api.ref,
+      deploymentId: 'abc123',
+      cacheClusterEnabled: false,
+      methodSettings: [{ resourcePath: '/*', httpMethod: '*', cachingEnabled: true }],
+    });
+    app.synth();
+    expect(findings(stack)).toEqual([]);
+
+    // WHEN the cluster is on, THEN the IAM-authorized operation is reported
+    stage.cacheClusterEnabled = true;
+    expect(findings(stack)).toEqual(['ApiDefinition-CacheSharedAcrossCallers[GET-/iam] @ NoCluster/Stage']);
+  });
+});
