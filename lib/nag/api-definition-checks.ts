@@ -4,9 +4,12 @@ import { IConstruct } from 'constructs';
 import {
   authorizationOf,
   bodyValidated,
+  CachedOperation,
   cachedOperations,
+  Definition,
   definitionOf,
   mapsBinaryBodies,
+  Operation,
   operationsOf,
   readBody,
   renderedProperties,
@@ -145,10 +148,7 @@ export class ApiDefinitionChecks extends NagPack {
   /** The operations of the REST API's definition for which `failing` holds, as findings. */
   private operationFindings(
     node: CfnResource,
-    failing: (
-      definition: ReturnType<typeof definitionOf>,
-      op: ReturnType<typeof operationsOf>[number],
-    ) => boolean,
+    failing: (definition: Definition, op: Operation) => boolean,
   ): NagRuleResult {
     const body = readBody(node);
     if (body.kind !== 'read') {
@@ -164,10 +164,7 @@ export class ApiDefinitionChecks extends NagPack {
   /** The operations the stage caches for which `failing` holds, as findings. */
   private cachedFindings(
     node: CfnResource,
-    failing: (
-      definition: ReturnType<typeof definitionOf>,
-      cached: ReturnType<typeof cachedOperations>[number],
-    ) => boolean,
+    failing: (definition: Definition, cached: CachedOperation) => boolean,
   ): NagRuleResult {
     const restApi = restApiOfStage(node);
     if (!restApi) {
