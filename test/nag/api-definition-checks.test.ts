@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { App, Fn, Stack, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { IConstruct } from 'constructs';
@@ -136,6 +138,19 @@ describe('ApiDefinitionChecks on a hand-written SpecRestApi', () => {
         `ApiDefinition-StreamedOperationCached[GET-/streamed] @ ${stage}`,
       ].sort(),
     );
+  });
+
+  test("the README's rule table lists every rule the pack reports, and no other", () => {
+    // GIVEN the rules this app and an API in S3 make the pack report (every rule of the pack)
+    const inS3 = new App();
+    new apigw.CfnRestApi(new Stack(inS3, 'InS3'), 'Api', { bodyS3Location: { bucket: 'b', key: 'k' } });
+    inS3.synth();
+    const reported = [...findings(stack), ...findings(inS3)].map((f) => f.split(/[[ ]/)[0]);
+
+    // THEN the README's table of ApiDefinitionChecks lists exactly those
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const listed = [...readme.matchAll(/^\| `(ApiDefinition-\w+)` +\|/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual([...new Set(reported)].sort());
   });
 
   test('a finding acknowledged for its operation is not reported', () => {
