@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { ApiDefinitionChecks } from '../lib';
 import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
 import { FirehoseLogsRegionalApiStack } from '../examples/firehose-logs-regional-api';
 import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
@@ -37,4 +38,5 @@ new FirehoseLogsRegionalApiStack(app, 'FirehoseLogsRegionalApi');
 Validations.of(app).addPlugins(
   new AwsSolutionsChecks(app, { verbose: true }),
   new ServerlessChecks(app, { verbose: true }),
+  new ApiDefinitionChecks(app, { verbose: true }),
 );

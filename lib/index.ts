@@ -40,4 +40,5 @@ export * from './presets/edge-api';
 export * from './presets/private-api';
 export * from './presets/regional-api';
 export * from './presets/s3-proxy-api';
+export { ApiDefinitionChecks } from './nag/api-definition-checks';
 export { PresetErrors } from './errors';

@@ -19,7 +19,7 @@ const LAYERS: string[][] = [
   ['domains'], // custom domains, public and private
   ['gateway'], // the engine: props, route table, definition, stages, RestApiPreset
   ['cloudfront', 'private-network', 'storage'], // what presets add around the engine
-  ['presets'], // the constructs an app builds: the presets and ApiDomain
+  ['presets', 'nag'], // the constructs an app builds: the presets and ApiDomain; the rule pack that audits any API
   ['.'],
 ];
 

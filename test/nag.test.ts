@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -20,7 +20,14 @@ import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
 import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
 import { VersionedEdgeApiStack } from '../examples/versioned-edge-api';
-import { ApiAuthorization, EdgeApi, RegionalApi, RouteIntegration, S3ProxyApi } from '../lib';
+import {
+  ApiAuthorization,
+  ApiDefinitionChecks,
+  EdgeApi,
+  RegionalApi,
+  RouteIntegration,
+  S3ProxyApi,
+} from '../lib';
 import { acknowledgementsUnder } from './support/acknowledgements';
 import { definitionOf, operationsOf } from './support/definition';
 
@@ -30,7 +37,7 @@ import { definitionOf, operationsOf } from './support/definition';
  * `cdk synth` does.
  */
 
-const PACKS = [AwsSolutionsChecks, ServerlessChecks];
+const PACKS = [AwsSolutionsChecks, ServerlessChecks, ApiDefinitionChecks];
 
 /** One readable line per finding: rule id and the construct paths it fired on. */
 function findings(Pack: (typeof PACKS)[number], scope: IConstruct): string[] {
@@ -70,6 +77,11 @@ authApi.addRoute('GET', '/token', RouteIntegration.mock(), {
   authorization: ApiAuthorization.lambdaToken(tokenFunction.function),
 });
 authApi.addRoute('GET', '/public', RouteIntegration.mock(), { authorization: ApiAuthorization.none() });
+// A route declared public is reported until the app acknowledges it, operation by operation.
+Validations.of(authStack).acknowledge({
+  id: 'ApiDefinition-DeclaredPublic[GET /public]',
+  reason: 'The test route is public on purpose and returns no data.',
+});
 
 // GIVEN an S3ProxyApi with no props
 const s3ProxyStack = new Stack(app, 'DefaultS3ProxyApi');

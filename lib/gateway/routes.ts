@@ -189,7 +189,11 @@ export function renderOperation(record: RouteRecord, withExtensions: boolean): O
   }
   if (record.security) {
     operation.security = [record.security];
-  } else if (!withExtensions) {
+  } else if (withExtensions) {
+    // A public route declares itself open, as API Gateway reads it, so an audit of the definition
+    // (ApiDefinitionChecks) tells it from a route left without authorization.
+    operation['x-amazon-apigateway-auth'] = { type: 'NONE' };
+  } else {
     // A public route says so: an empty requirement, which clients read as "no credentials".
     operation.security = [];
   }

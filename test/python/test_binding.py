@@ -7,6 +7,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Template
@@ -14,6 +15,7 @@ from jsii.errors import JavaScriptError
 
 from cdk_apigateway_presets import (
     ApiAuthorization,
+    ApiDefinitionChecks,
     CacheSize,
     EdgeApi,
     PresetErrors,
@@ -157,6 +159,37 @@ def test_stage_caches_the_route_with_its_ttl(template):
     assert settings[0]["CachingEnabled"] is True
     assert settings[0]["CacheTtlInSeconds"] == 60
     assert settings[0]["CacheDataEncrypted"] is True
+
+
+def test_api_definition_checks_from_python():
+    # A hand-written SpecRestApi with one operation open to anyone, and the preset's orders API.
+    app = cdk.App()
+    stack = cdk.Stack(app, "Audited")
+    apigw.SpecRestApi(
+        stack,
+        "Open",
+        api_definition=apigw.ApiDefinition.from_inline(
+            {
+                "openapi": "3.0.1",
+                "info": {"title": "open", "version": "1"},
+                "paths": {
+                    "/{proxy+}": {
+                        "x-amazon-apigateway-any-method": {
+                            "x-amazon-apigateway-integration": {"type": "mock"}
+                        }
+                    }
+                },
+            }
+        ),
+    )
+    orders = OrdersStack(app, "Orders")
+    app.synth()
+    report = ApiDefinitionChecks().validate_scope(stack)
+    assert sorted(v.rule_name for v in report.violations) == [
+        "ApiDefinition-BodyNotValidated[ANY-/{proxy+}]",
+        "ApiDefinition-NoAuthorization[ANY-/{proxy+}]",
+    ]
+    assert ApiDefinitionChecks().validate_scope(orders).violations == []
 
 
 def test_invalid_input_raises_the_library_error():
