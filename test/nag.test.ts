@@ -5,21 +5,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { CognitoCachedEdgeApiStack } from '../examples/cognito-cached-edge-api';
-import { FirehoseLogsRegionalApiStack } from '../examples/firehose-logs-regional-api';
-import { MinimalEdgeApiStack } from '../examples/minimal-edge-api';
-import { PrivateDomainApiStack } from '../examples/private-domain-api';
-import { PrivateVpcApiStack } from '../examples/private-vpc-api';
-import { RegionalCloudFrontApiStack } from '../examples/regional-cloudfront-api';
-import { S3AssetsApiStack } from '../examples/s3-assets-api';
-import { S3UploadApiStack } from '../examples/s3-upload-api';
-import { SqsIngestionApiStack } from '../examples/sqs-ingestion-api';
-import { StepFunctionsCheckoutApiStack } from '../examples/step-functions-checkout-api';
-import { StreamingRegionalApiStack } from '../examples/streaming-regional-api';
+import { addExampleStacks } from '../examples/all';
 import { ExampleFunction } from '../examples/support/example-function';
 import { exampleUserPool } from '../examples/support/example-user-pool';
-import { TokenAuthorizerEdgeApiStack } from '../examples/token-authorizer-edge-api';
-import { VersionedEdgeApiStack } from '../examples/versioned-edge-api';
 import {
   ApiAuthorization,
   ApiDefinitionChecks,
@@ -87,25 +75,7 @@ Validations.of(authStack).acknowledge({
 const s3ProxyStack = new Stack(app, 'DefaultS3ProxyApi');
 new S3ProxyApi(s3ProxyStack, 'Api');
 
-const stacks = [
-  defaultStack,
-  regionalStack,
-  authStack,
-  s3ProxyStack,
-  new MinimalEdgeApiStack(app, 'MinimalEdgeApi'),
-  new CognitoCachedEdgeApiStack(app, 'CognitoCachedEdgeApi'),
-  new TokenAuthorizerEdgeApiStack(app, 'TokenAuthorizerEdgeApi'),
-  new PrivateVpcApiStack(app, 'PrivateVpcApi'),
-  new StreamingRegionalApiStack(app, 'StreamingRegionalApi'),
-  new VersionedEdgeApiStack(app, 'VersionedEdgeApi'),
-  new PrivateDomainApiStack(app, 'PrivateDomainApi'),
-  new RegionalCloudFrontApiStack(app, 'RegionalCloudFrontApi'),
-  new SqsIngestionApiStack(app, 'SqsIngestionApi'),
-  new StepFunctionsCheckoutApiStack(app, 'StepFunctionsCheckoutApi'),
-  new S3AssetsApiStack(app, 'S3AssetsApi'),
-  new S3UploadApiStack(app, 'S3UploadApi'),
-  new FirehoseLogsRegionalApiStack(app, 'FirehoseLogsRegionalApi'),
-];
+const stacks = [defaultStack, regionalStack, authStack, s3ProxyStack, ...addExampleStacks(app)];
 
 beforeAll(() => {
   // Runs aspects and prepare (and the built-in validation) so the packs see the final resources.

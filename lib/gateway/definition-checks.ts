@@ -63,7 +63,7 @@ function templatesOfBinaryBodies(records: RouteRecord[], binaryMediaTypes: strin
       continue;
     }
     for (const contentType of Object.keys(settings.requestTemplates as object)) {
-      const binary = binaryMediaTypes.find((type) => mediaTypeMatches(type, contentType));
+      const binary = binaryMediaTypes.find((type) => limits.mediaTypeMatches(type, contentType));
       if (binary) {
         errors.push(
           `Invalid binaryMediaTypes: ${JSON.stringify(binaryMediaTypes)}. ${key.method} ${key.path} maps ` +
@@ -75,16 +75,6 @@ function templatesOfBinaryBodies(records: RouteRecord[], binaryMediaTypes: strin
     }
   }
   return errors;
-}
-
-/** Whether `pattern` (e.g. `image/*`, `*\/*`) covers the media type `type`, as API Gateway matches them. */
-function mediaTypeMatches(pattern: string, type: string): boolean {
-  const [patternType, patternSubtype] = pattern.toLowerCase().split('/');
-  const [typeType, typeSubtype] = type.toLowerCase().split(';')[0].trim().split('/');
-  return (
-    (patternType === '*' || patternType === typeType) &&
-    (patternSubtype === '*' || patternSubtype === typeSubtype)
-  );
 }
 
 const SUPPRESS_INDENTATION = '@aws-cdk/core:suppressTemplateIndentation';

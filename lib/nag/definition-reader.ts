@@ -1,4 +1,5 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
+import { mediaTypeMatches } from '../private/limits';
 
 /*
  * Reading an API Gateway REST API definition (OpenAPI 3.0 or Swagger 2.0, with API Gateway's
@@ -199,16 +200,6 @@ export function bodyValidated(definition: Definition, op: Operation): boolean {
   }
   const validator = definition.validators[name];
   return isObject(validator) && validator.validateRequestBody === true;
-}
-
-/** Whether `pattern` (e.g. `image/*`, `*\/*`) covers the media type `type`, as API Gateway matches them. */
-function mediaTypeMatches(pattern: string, type: string): boolean {
-  const [patternType, patternSubtype] = pattern.toLowerCase().split('/');
-  const [typeType, typeSubtype] = type.toLowerCase().split(';')[0].trim().split('/');
-  return (
-    (patternType === '*' || patternType === typeType) &&
-    (patternSubtype === '*' || patternSubtype === typeSubtype)
-  );
 }
 
 /** Whether an operation maps with a template request bodies that the binary media types make binary. */

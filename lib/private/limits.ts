@@ -248,3 +248,13 @@ export function checkMediaTypes(scope: IConstruct, prop: string, types: string[]
   }
   return types;
 }
+
+/** Whether `pattern` (e.g. `image/*`, `*\/*`) covers the media type `type`, as API Gateway matches them. */
+export function mediaTypeMatches(pattern: string, type: string): boolean {
+  const [patternType, patternSubtype] = pattern.toLowerCase().split('/');
+  const [typeType, typeSubtype] = type.toLowerCase().split(';')[0].trim().split('/');
+  return (
+    (patternType === '*' || patternType === typeType) &&
+    (patternSubtype === '*' || patternSubtype === typeSubtype)
+  );
+}
