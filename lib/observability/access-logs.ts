@@ -302,7 +302,9 @@ function createFirehoseDestination(scope: Construct, options: FirehoseAccessLogs
       loggingConfig: new firehose.EnableLogging(errors),
     }),
   });
-  deliveryStream.node.addDependency(role);
+  // Firehose checks at creation that the role may write to the bucket, so the stream waits for the role's
+  // policy; the role itself it already follows through its ARN.
+  deliveryStream.node.addDependency(role.node.findChild('DefaultPolicy'));
   if (!cidrMappingExisted) {
     // The stream adds a mapping of Firehose's CIDR blocks for VPC destinations, referenced only by its
     // `connections`; a direct-put stream writing to S3 never uses it, and CloudFormation's validation warns

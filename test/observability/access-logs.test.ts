@@ -194,6 +194,16 @@ describe('AccessLogs.firehose', () => {
       expect(streamName.length).toBeLessThanOrEqual(64);
     });
 
+    test("the stream waits for its role's policy, and follows the role itself through its ARN", () => {
+      const [stream] = Object.values(template.findResources('AWS::KinesisFirehose::DeliveryStream'));
+      const [policy] = Object.keys(
+        template.findResources('AWS::IAM::Policy', {
+          Properties: { PolicyName: Match.stringLikeRegexp('DeliveryRoleDefaultPolicy') },
+        }),
+      );
+      expect(stream.DependsOn).toEqual([policy]);
+    });
+
     test('a bucket encrypted with a rotated KMS key, TLS-only, private, retained, expiring logs after a year', () => {
       expect(a.accessLogDestinationBucket?.node.path).toBe('Stack/Api/AccessLogs/Bucket');
       const key = a.node.findChild('AccessLogs').node.findChild('Key') as kms.Key;
