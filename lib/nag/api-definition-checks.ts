@@ -8,6 +8,7 @@ import {
   cachedOperations,
   Definition,
   definitionOf,
+  isObject,
   mapsBinaryBodies,
   Operation,
   operationsOf,
@@ -193,7 +194,8 @@ function findingOf(op: { readonly method: string; readonly path: string }): stri
 /** The REST API of the same stack that a stage's `RestApiId` refers to, if it can be found. */
 function restApiOfStage(stage: CfnResource): CfnResource | undefined {
   const stack = Stack.of(stage);
-  const logicalId: unknown = renderedProperties(stage).RestApiId?.Ref;
+  const restApiId = renderedProperties(stage).RestApiId;
+  const logicalId = isObject(restApiId) ? restApiId.Ref : undefined;
   if (typeof logicalId !== 'string') {
     return undefined;
   }

@@ -8,8 +8,7 @@ import { mediaTypeMatches } from '../private/limits';
  */
 
 /** A JSON object of the template. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, read defensively
-export type Json = { [key: string]: any };
+export type Json = { [key: string]: unknown };
 
 /** The definition of a REST API: read, unreadable at synth, or not given (an API of Method resources). */
 export type BodyState = { kind: 'read'; body: Json } | { kind: 'unreadable' } | { kind: 'absent' };
@@ -57,7 +56,7 @@ export function renderedProperties(node: CfnResource): Json {
 }
 
 /** Whether a value is a plain object (not an array, not null). */
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -85,7 +84,8 @@ export function readBody(node: CfnResource): BodyState {
 
 /** The parts of the definition the rules read: security schemes (3.0 or 2.0) and request validators. */
 export function definitionOf(root: Json): Definition {
-  const schemes = root.components?.securitySchemes ?? root.securityDefinitions;
+  const components = isObject(root.components) ? root.components : {};
+  const schemes = components.securitySchemes ?? root.securityDefinitions;
   const validators = root['x-amazon-apigateway-request-validators'];
   return {
     root,
@@ -170,7 +170,8 @@ export function authorizationOf(definition: Definition, op: Operation): Authoriz
       const schemes = alternatives[0];
       const iam = schemes.some(
         (name) =>
-          String(definition.schemes[name]['x-amazon-apigateway-authtype']).toLowerCase() === 'awssigv4',
+          String((definition.schemes[name] as Json)['x-amazon-apigateway-authtype']).toLowerCase() ===
+          'awssigv4',
       );
       return iam ? { kind: 'iam' } : { kind: 'schemes', schemes };
     }
