@@ -15,6 +15,7 @@ export { CorsOptions } from './cors/cors';
 export { ApiDomain, ApiDomainMappingOptions, ApiDomainProps } from './presets/api-domain';
 export { CustomDomainOptions, DomainOptions, MutualTlsOptions } from './domains/custom-domain';
 export { LargeObjectOptions } from './storage/large-objects';
+export { S3ProxyOperations } from './storage/s3-proxy-operations';
 export { ResourcePolicyOptions } from './security/resource-policy';
 export * from './traffic/throttling';
 export { WafOptions } from './security/waf';

@@ -9,89 +9,14 @@ import { RouteCacheOptions } from '../traffic/caching';
 import { checkPresignedUrlExpiry, LargeObjectOptions, PresignedUrlFunction } from '../storage/large-objects';
 import { privateApiAdditions, privateEndpoints } from '../private-network/private-endpoint';
 import { createObjectBucket } from '../storage/s3-bucket';
+import { s3ProxyOperation, S3ProxyOperations } from '../storage/s3-proxy-operations';
 import { WafOptions } from '../security/waf';
-import { OperationOptions, RestApiPresetProps, RouteOptions } from '../gateway/options';
+import { RestApiPresetProps } from '../gateway/options';
 import { PresetAdditions } from '../gateway/preset-shape';
 import { RestApiPreset } from '../gateway/rest-api-preset';
 import { RouteIntegration } from '../integrations/route-integration';
 import { checkKeyPrefix, checkS3Cors } from '../integrations/s3';
 import { PresetValidationError } from '../private/errors';
-
-/**
- * How the routes `S3ProxyApi` adds read in the OpenAPI contract: their operation ids (SDK method names),
- * summaries, descriptions and tags. An option left out keeps the default.
- */
-export interface S3ProxyOperations {
-  /**
-   * `GET <objectsPath>/{key+}`.
-   * @default - { operationId: 'getObject', summary: 'Reads an object' }
-   */
-  readonly objectGet?: OperationOptions;
-
-  /**
-   * `HEAD <objectsPath>/{key+}`.
-   * @default - { operationId: 'headObject', summary: "Reads an object's headers" }
-   */
-  readonly objectHead?: OperationOptions;
-
-  /**
-   * `PUT <objectsPath>/{key+}`, with `allowPut`.
-   * @default - { operationId: 'putObject', summary: 'Uploads an object' }
-   */
-  readonly objectPut?: OperationOptions;
-
-  /**
-   * `DELETE <objectsPath>/{key+}`, with `allowDelete`.
-   * @default - { operationId: 'deleteObject', summary: 'Deletes an object' }
-   */
-  readonly objectDelete?: OperationOptions;
-
-  /**
-   * `GET <objectsPath>`, with `listObjects`.
-   * @default - { operationId: 'listObjects', summary: 'Lists objects' }
-   */
-  readonly objectList?: OperationOptions;
-
-  /**
-   * `GET <largeObjects.path>/{key+}`, with `largeObjects`.
-   * @default - { operationId: 'getDownloadUrl', summary: 'Hands out a presigned URL that downloads an object' }
-   */
-  readonly presignedGet?: OperationOptions;
-
-  /**
-   * `POST <largeObjects.path>/{key+}`, with `largeObjects` and `allowPut`.
-   * @default - { operationId: 'createUploadUrl', summary: 'Hands out a presigned URL that uploads an object' }
-   */
-  readonly presignedPost?: OperationOptions;
-}
-
-const DEFAULT_OPERATIONS: Record<keyof S3ProxyOperations, { operationId: string; summary: string }> = {
-  objectGet: { operationId: 'getObject', summary: 'Reads an object' },
-  objectHead: { operationId: 'headObject', summary: "Reads an object's headers" },
-  objectPut: { operationId: 'putObject', summary: 'Uploads an object' },
-  objectDelete: { operationId: 'deleteObject', summary: 'Deletes an object' },
-  objectList: { operationId: 'listObjects', summary: 'Lists objects' },
-  presignedGet: {
-    operationId: 'getDownloadUrl',
-    summary: 'Hands out a presigned URL that downloads an object',
-  },
-  presignedPost: {
-    operationId: 'createUploadUrl',
-    summary: 'Hands out a presigned URL that uploads an object',
-  },
-};
-
-/** The contract options of one built-in route: the user's, over the defaults. */
-function operation(props: S3ProxyApiProps, name: keyof S3ProxyOperations): RouteOptions {
-  const given = props.operations?.[name];
-  const defaults = DEFAULT_OPERATIONS[name];
-  return {
-    operationId: given?.operationId ?? defaults.operationId,
-    summary: given?.summary ?? defaults.summary,
-    description: given?.description,
-    tags: given?.tags,
-  };
-}
 
 /**
  * Props of `S3ProxyApi`.
@@ -302,20 +227,26 @@ export class S3ProxyApi extends RestApiPreset {
     const objects = `${objectsPath === '/' ? '' : objectsPath}/{key+}`;
     const object = (allowWrites: boolean): RouteIntegration =>
       RouteIntegration.s3(this.bucket, { keyPrefix, allowWrites, binaryMediaTypes: props.binaryMediaTypes });
-    this.addRoute('GET', objects, object(false), { cache: props.cache, ...operation(props, 'objectGet') });
-    this.addRoute('HEAD', objects, object(false), { cache: props.cache, ...operation(props, 'objectHead') });
+    this.addRoute('GET', objects, object(false), {
+      cache: props.cache,
+      ...s3ProxyOperation(props.operations, 'objectGet'),
+    });
+    this.addRoute('HEAD', objects, object(false), {
+      cache: props.cache,
+      ...s3ProxyOperation(props.operations, 'objectHead'),
+    });
     if (props.allowPut) {
-      this.addRoute('PUT', objects, object(true), operation(props, 'objectPut'));
+      this.addRoute('PUT', objects, object(true), s3ProxyOperation(props.operations, 'objectPut'));
     }
     if (props.allowDelete) {
-      this.addRoute('DELETE', objects, object(true), operation(props, 'objectDelete'));
+      this.addRoute('DELETE', objects, object(true), s3ProxyOperation(props.operations, 'objectDelete'));
     }
     if (props.listObjects) {
       this.addRoute(
         'GET',
         objectsPath,
         RouteIntegration.s3(this.bucket, { keyPrefix, listObjects: true }),
-        operation(props, 'objectList'),
+        s3ProxyOperation(props.operations, 'objectList'),
       );
     }
     if (props.largeObjects) {
@@ -331,14 +262,14 @@ export class S3ProxyApi extends RestApiPreset {
       const integration = RouteIntegration.lambdaFunction(urls.function);
       this.addRoute('GET', path, integration, {
         responseSchema: PRESIGNED_URL_SCHEMA,
-        ...operation(props, 'presignedGet'),
+        ...s3ProxyOperation(props.operations, 'presignedGet'),
       });
       if (props.allowPut) {
         // The media type the upload will be sent with, signed into the URL.
         this.addRoute('POST', path, integration, {
           requestParameters: { 'method.request.querystring.contentType': false },
           responseSchema: PRESIGNED_URL_SCHEMA,
-          ...operation(props, 'presignedPost'),
+          ...s3ProxyOperation(props.operations, 'presignedPost'),
         });
       }
     }
