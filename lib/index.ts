@@ -3,6 +3,8 @@ export {
   CloudWatchAccessLogsOptions,
   FirehoseAccessLogsOptions,
 } from './observability/access-logs';
+export { ApiAlarmsOptions, CacheHitRateAlarmOptions, StageAlarmOptions } from './observability/alarms';
+export { ApiDashboardOptions } from './observability/dashboard';
 export {
   ApiAuthorization,
   CognitoAuthorizationOptions,

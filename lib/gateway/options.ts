@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { AccessLogs } from '../observability/access-logs';
+import { ApiAlarmsOptions } from '../observability/alarms';
+import { ApiDashboardOptions } from '../observability/dashboard';
 import { ApiAuthorization } from '../security/auth';
 import { RouteCacheOptions, StageCachingOptions } from '../traffic/caching';
 import { CorsOptions } from '../cors/cors';
@@ -84,6 +86,13 @@ export interface StageOptions {
    * @default - none
    */
   readonly variables?: { [name: string]: string };
+
+  /**
+   * Detailed CloudWatch metrics for this stage: the stage's metrics per method and resource (dimensions
+   * `ApiName`, `Method`, `Resource`, `Stage`), billed by CloudWatch as custom metrics.
+   * @default - the API's `detailedMetrics`
+   */
+  readonly detailedMetrics?: boolean;
 }
 
 /**
@@ -211,6 +220,29 @@ export interface RestApiPresetProps {
    * @default true
    */
   readonly urlOutputs?: boolean;
+
+  /**
+   * Detailed CloudWatch metrics for every stage that does not set its own: each stage's metrics per
+   * method and resource (dimensions `ApiName`, `Method`, `Resource`, `Stage`), billed by CloudWatch as
+   * custom metrics. The stage-wide metrics (`ApiName`, `Stage`) are sent either way.
+   * @default false
+   */
+  readonly detailedMetrics?: boolean;
+
+  /**
+   * The CloudWatch alarms AWS recommends for each stage of a REST API (4XX and 5XX error rates, p90
+   * latency), notifying an SNS topic. Alarms are billed per alarm and month, so none are created unless
+   * this is given; `{}` creates the recommended set with AWS's thresholds and an encrypted topic.
+   * @default - no alarms
+   */
+  readonly alarms?: ApiAlarmsOptions;
+
+  /**
+   * A CloudWatch dashboard of the API: requests, errors, latencies, cache, WAF and throttles, per stage.
+   * Dashboards are billed per month, so none is created unless this is given; `{}` creates it.
+   * @default - no dashboard
+   */
+  readonly dashboard?: ApiDashboardOptions;
 }
 
 /**

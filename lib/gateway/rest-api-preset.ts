@@ -1,12 +1,16 @@
 import { Annotations, AspectPriority, Aspects, CfnOutput, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IDependable } from 'constructs';
 import { configureAccountCloudWatchRole } from '../observability/account-logging';
 import { AccessLogs } from '../observability/access-logs';
+import { createAlarms } from '../observability/alarms';
+import { createDashboard } from '../observability/dashboard';
 import { warnWhenNeverMapped } from '../domains/api-mapping';
 import { ApiAuthorization } from '../security/auth';
 import { AuthorizerRegistry } from '../security/authorizer-registry';
@@ -15,7 +19,12 @@ import { CorsOptions, integrationResponseCors, validateCors } from '../cors/cors
 import { bindCustomDomain, checkCustomDomain, checkCustomDomainReach } from '../domains/custom-domain';
 import { acknowledgeRequestValidation, RequestModels } from '../security/request-validation';
 import { renderResourcePolicy } from '../security/resource-policy';
-import { acknowledgeNoWebAclByDefault, associateWebAcl, createWebAcl } from '../security/waf';
+import {
+  acknowledgeNoWebAclByDefault,
+  associateWebAcl,
+  createWebAcl,
+  webAclMetricName,
+} from '../security/waf';
 import { InvokePermissions } from '../integrations/invoke-permissions';
 import { RouteIntegration } from '../integrations/route-integration';
 import { PresetValidationError } from '../private/errors';
@@ -73,6 +82,18 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
 
   /** The S3 bucket the preset's Firehose stream delivers access logs to, when the preset creates the stream. */
   public readonly accessLogDestinationBucket?: s3.IBucket;
+
+  /** The saved CloudWatch Logs Insights queries of the access log, when it goes to CloudWatch Logs. */
+  public readonly accessLogQueries: logs.QueryDefinition[];
+
+  /** The SNS topic the alarms notify, when `alarms` is given. */
+  public readonly alarmTopic?: sns.ITopic;
+
+  /** The alarms of every stage (none unless `alarms` is given). */
+  public readonly alarms: cloudwatch.Alarm[];
+
+  /** The API's CloudWatch dashboard, when `dashboard` is given. */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   /**
    * The custom domain name of an edge-optimized or regional API with a `customDomain` (a private
@@ -196,6 +217,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.accessLogGroup = accessLogs.logGroup;
     this.accessLogDeliveryStream = accessLogs.deliveryStream;
     this.accessLogDestinationBucket = accessLogs.bucket;
+    this.accessLogQueries = accessLogs.queries ?? [];
     let accountRole: IDependable | undefined;
     if (props.executionLogging?.manageAccountRole !== false) {
       accountRole = configureAccountCloudWatchRole(this).dependable;
@@ -224,6 +246,23 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       }
       return stage;
     });
+    // Alarms and a dashboard of each stage, when asked for.
+    const observed = this.resolvedStages.map((resolved, index) => ({
+      stage: this.stages[index],
+      stageName: resolved.options.stageName,
+      cached: resolved.cache !== undefined,
+    }));
+    const alarms = props.alarms ? createAlarms(this, props.alarms, observed) : undefined;
+    this.alarmTopic = alarms?.topic;
+    this.alarms = alarms?.alarms ?? [];
+    this.dashboard =
+      props.dashboard &&
+      createDashboard(this, props.dashboard, {
+        title: this.apiName,
+        stages: observed,
+        webAclMetricName: this.webAcl && webAclMetricName(this.webAcl),
+        accessLogGroup: this.accessLogGroup,
+      });
     // The RestApi's own url/urlForPath (escape hatch users) then point at the first stage.
     this.restApi.deploymentStage = this.stages[0];
     const stageUrl = additions.stageUrl;

@@ -19,6 +19,8 @@ export interface ResolvedStage {
   readonly loggingLevel: apigw.MethodLoggingLevel;
   readonly dataTrace: boolean;
   readonly tracing: boolean;
+  /** Whether the stage sends per-method (detailed) CloudWatch metrics. */
+  readonly detailedMetrics: boolean;
 }
 
 /** What a stage needs to know of a route to give it its own method settings. */
@@ -83,7 +85,9 @@ export function resolveStages(scope: Construct, props: RestApiPresetProps): Reso
       stage.executionLogging?.dataTrace ?? props.executionLogging?.dataTrace ?? loggingDefaults.dataTrace;
     const tracing = stage.tracing ?? props.tracing ?? defaults.defaultTracingEnabled();
     warnAboutTurnedOffProtections(scope, stage.stageName, { loggingLevel, dataTrace, tracing });
-    return { options: stage, throttling, cache, loggingLevel, dataTrace, tracing };
+    const detailedMetrics =
+      stage.detailedMetrics ?? props.detailedMetrics ?? defaults.defaultDetailedMetricsEnabled();
+    return { options: stage, throttling, cache, loggingLevel, dataTrace, tracing, detailedMetrics };
   });
 }
 
@@ -226,7 +230,7 @@ function stageWideMethodSetting(stage: ResolvedStage): apigw.CfnStage.MethodSett
     resourcePath: '/*',
     loggingLevel: stage.loggingLevel,
     dataTraceEnabled: stage.dataTrace,
-    metricsEnabled: false,
+    metricsEnabled: stage.detailedMetrics,
     throttlingRateLimit: stage.throttling.rateLimit,
     throttlingBurstLimit: stage.throttling.burstLimit,
     cachingEnabled: false,
@@ -241,8 +245,7 @@ function stageWideMethodSetting(stage: ResolvedStage): apigw.CfnStage.MethodSett
  * the stage-wide values of the fields it leaves out, and tools that write per-method entries copy the
  * stage's logging into them, so an entry is written to mean the same either way: it leaves out only a
  * field whose stage value is also API Gateway's default for a method (logging OFF, no data trace, no
- * detailed metrics, which the library never turns on), and the cache fields of an entry that does not
- * cache. Throttling and, in a stage with a cache cluster, whether the method caches are always written.
+ * detailed metrics), and the cache fields of an entry that does not cache. Throttling and, in a stage with a cache cluster, whether the method caches are always written.
  */
 function methodSettingFields(
   stage: ResolvedStage,
@@ -252,6 +255,7 @@ function methodSettingFields(
   return {
     ...(stage.loggingLevel !== apigw.MethodLoggingLevel.OFF ? { loggingLevel: stage.loggingLevel } : {}),
     ...(stage.dataTrace ? { dataTraceEnabled: true } : {}),
+    ...(stage.detailedMetrics ? { metricsEnabled: true } : {}),
     throttlingRateLimit: throttling.rateLimit,
     throttlingBurstLimit: throttling.burstLimit,
     // Without a cache cluster nothing is cached (CloudFormation MethodSetting CachingEnabled).

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { flattenReference } from '../integrations/s3-access';
 import { defaultAccessLogGroup } from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
+import { createAccessLogQueries } from './queries';
 
 /**
  * Options for `AccessLogs.cloudWatch()`.
@@ -37,6 +38,14 @@ export interface CloudWatchAccessLogsOptions {
    * @default - the preset creates a log group
    */
   readonly logGroup?: logs.ILogGroup;
+
+  /**
+   * Save CloudWatch Logs Insights queries of the access log with the log group (slowest routes, errors by
+   * route, throttled callers, WAF blocks), under the preset's construct path in the console. Saved
+   * queries cost nothing until they run.
+   * @default true
+   */
+  readonly queries?: boolean;
 }
 
 /**
@@ -71,6 +80,7 @@ export interface AccessLogsBinding {
   readonly logGroup?: logs.ILogGroup;
   readonly deliveryStream?: firehose.IDeliveryStream;
   readonly bucket?: s3.IBucket;
+  readonly queries?: logs.QueryDefinition[];
 }
 
 /** API Gateway writes access logs only to a Firehose stream whose name starts with this. */
@@ -131,7 +141,8 @@ export class AccessLogs {
           removalPolicy: options.removalPolicy ?? defaults.removalPolicy,
           encryptionKey: options.encryptionKey,
         });
-      return { destination: new apigw.LogGroupLogDestination(logGroup), logGroup };
+      const queries = options.queries === false ? [] : createAccessLogQueries(scope, logGroup);
+      return { destination: new apigw.LogGroupLogDestination(logGroup), logGroup, queries };
     });
   }
 

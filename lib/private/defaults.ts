@@ -24,6 +24,14 @@ export function defaultExecutionLogging(): { level: apigw.MethodLoggingLevel; da
   return { level: apigw.MethodLoggingLevel.ERROR, dataTrace: false };
 }
 
+/**
+ * Detailed (per-method) CloudWatch metrics: off, since CloudWatch bills each method's metrics as custom
+ * metrics; the stage-wide metrics are sent either way.
+ */
+export function defaultDetailedMetricsEnabled(): boolean {
+  return false;
+}
+
 /** X-Ray tracing on every stage. */
 export function defaultTracingEnabled(): boolean {
   return true;

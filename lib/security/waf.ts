@@ -1,4 +1,4 @@
-import { Annotations, Lazy, Names, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, Lazy, Names, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -309,4 +309,14 @@ export function acknowledgeNoWebAclByDefault(stage: apigw.Stage): void {
       'policy denies every other request; the internet-facing threats the web ACL blocks (bots, IP reputation, floods ' +
       'from anywhere) do not reach it. A web ACL is created when the preset is given `waf`.',
   });
+}
+
+/**
+ * The web ACL's CloudWatch metric name (`VisibilityConfig.MetricName`), the value of the `WebACL`
+ * dimension of its AWS/WAFV2 metrics (AWS::WAFv2::WebACL VisibilityConfig: "A name of the Amazon
+ * CloudWatch metric dimension").
+ */
+export function webAclMetricName(webAcl: wafv2.CfnWebACL): string | undefined {
+  const config = webAcl.visibilityConfig;
+  return Tokenization.isResolvable(config) ? undefined : config.metricName;
 }
