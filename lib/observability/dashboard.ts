@@ -10,7 +10,8 @@ import { PresetValidationError } from '../private/errors';
  */
 export interface ApiDashboardOptions {
   /**
-   * The dashboard's name: 1 to 255 letters, digits, `-` and `_`, unique in the account and Region.
+   * The dashboard's name: 1 to 255 letters, digits, `-` and `_`, unique in the account (dashboards are global,
+   * not per Region).
    * @default - a name CloudFormation generates
    */
   readonly dashboardName?: string;
