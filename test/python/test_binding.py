@@ -425,3 +425,47 @@ def test_firehose_access_logs_from_python():
         RegionalApi(other, "Api", access_logs=AccessLogs.firehose(delivery_stream=stream))
     assert 'Invalid accessLogs.deliveryStream: "access-logs"' in str(raised.value)
     assert PresetErrors.is_validation_error(str(raised.value)) is True
+
+
+def test_alarms_dashboard_queries_and_detailed_metrics_from_python():
+    from cdk_apigateway_presets import (
+        ApiAlarmsOptions,
+        ApiDashboardOptions,
+        RegionalApi,
+        StageAlarmOptions,
+    )
+
+    stack = cdk.Stack(cdk.App(), "ObservedFromPython")
+    api = RegionalApi(
+        stack,
+        "Api",
+        api_name="orders",
+        stages=[StageOptions(stage_name="prod", detailed_metrics=True)],
+        alarms=ApiAlarmsOptions(server_error_rate=StageAlarmOptions(threshold=0.01)),
+        dashboard=ApiDashboardOptions(dashboard_name="orders"),
+    )
+    api.add_route("GET", "/items", RouteIntegration.mock())
+    assert len(api.alarms) == 3
+    assert api.alarm_topic is not None
+    assert api.dashboard is not None
+    assert len(api.access_log_queries) == 4
+    template = Template.from_stack(stack)
+    alarms = {
+        alarm["Properties"]["MetricName"]: alarm["Properties"]
+        for alarm in resources(template, "AWS::CloudWatch::Alarm")
+    }
+    assert alarms["5XXError"]["Threshold"] == 0.01
+    assert alarms["4XXError"]["Threshold"] == 0.05
+    assert alarms["Latency"]["ExtendedStatistic"] == "p90"
+    [stage] = resources(template, "AWS::ApiGateway::Stage")
+    assert stage["Properties"]["MethodSettings"][0]["MetricsEnabled"] is True
+    [dashboard] = resources(template, "AWS::CloudWatch::Dashboard")
+    assert dashboard["Properties"]["DashboardName"] == "orders"
+
+    # A threshold given as a percentage fails at synth, naming the prop.
+    other = cdk.Stack(cdk.App(), "PercentThreshold")
+    with pytest.raises(RuntimeError) as raised:
+        RegionalApi(
+            other, "Api", alarms=ApiAlarmsOptions(client_error_rate=StageAlarmOptions(threshold=5))
+        )
+    assert "Invalid alarms.clientErrorRate.threshold: 5" in str(raised.value)
