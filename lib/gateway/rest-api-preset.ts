@@ -16,6 +16,7 @@ import { bindCustomDomain, checkCustomDomain, checkCustomDomainReach } from '../
 import { acknowledgeRequestValidation, RequestModels } from '../security/request-validation';
 import { renderResourcePolicy } from '../security/resource-policy';
 import { acknowledgeNoWebAclByDefault, associateWebAcl, createWebAcl } from '../security/waf';
+import { outputDeploymentId } from '../release/canary';
 import { InvokePermissions } from '../integrations/invoke-permissions';
 import { RouteIntegration } from '../integrations/route-integration';
 import { PresetValidationError } from '../private/errors';
@@ -264,6 +265,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
             `Invoke URL of the ${stageName} stage of ${this.node.path}`,
         });
       });
+    }
+    if (props.deploymentIdOutput !== false) {
+      outputDeploymentId(this, this.deployment);
     }
 
     this.routeCheck = additions.checkRoute;
