@@ -70,12 +70,15 @@ export function checkStageRelease(
     return;
   }
   const { percentTraffic } = canary;
-  if (!isToken(percentTraffic) && !(Number.isFinite(percentTraffic) && percentTraffic >= 0 && percentTraffic <= 100)) {
+  if (
+    !isToken(percentTraffic) &&
+    !(Number.isFinite(percentTraffic) && percentTraffic >= 0 && percentTraffic <= 100)
+  ) {
     throw new PresetValidationError(
       scope,
       `${prop}.canary.percentTraffic`,
       percentTraffic,
-      'A canary serves 0 to 100 percent of the stage\'s requests (AWS::ApiGateway::Stage CanarySetting PercentTraffic).',
+      "A canary serves 0 to 100 percent of the stage's requests (AWS::ApiGateway::Stage CanarySetting PercentTraffic).",
     );
   }
   const overrides = canary.stageVariableOverrides ?? {};
@@ -137,7 +140,11 @@ export function warnAboutStageRelease(scope: Construct, stageName: string, stage
  * `CanarySetting` from the template has been reported to leave the canary on the stage (aws/aws-cdk#33901),
  * which after a rollback would keep sending its share of requests to the deployment rolled back from.
  */
-export function renderStageRelease(stage: apigw.Stage, release: StageRelease, newest: apigw.Deployment): void {
+export function renderStageRelease(
+  stage: apigw.Stage,
+  release: StageRelease,
+  newest: apigw.Deployment,
+): void {
   const cfnStage = stage.node.defaultChild as apigw.CfnStage;
   const { deploymentId, canary } = release;
   if (deploymentId !== undefined) {
