@@ -60,7 +60,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   /** The stages, in the order given. */
   public readonly stages: apigw.Stage[];
 
-  /** The deployment every stage serves. Its logical id changes whenever the API does; old ones are retained. */
+  /**
+   * The API's newest deployment, which every stage without `deploymentId` serves, and every canary. Its
+   * logical id changes whenever the API does; old ones are retained.
+   */
   public readonly deployment: apigw.Deployment;
 
   /** The web ACL associated with every stage, unless WAF was turned off. */
