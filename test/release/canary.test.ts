@@ -337,7 +337,14 @@ describe('validation', () => {
 
 test('the example synthesizes both ways, with no nag findings', () => {
   for (const context of [{}, { prodDeploymentId: V1_DEPLOYMENT_ID }]) {
-    const app = new App({ context });
+    // aws-cdk-lib's CloudFormation validation strict, as in examples.test.ts.
+    const app = new App({
+      context: {
+        ...context,
+        '@aws-cdk/core:validateAgainstDefaultRules': true,
+        '@aws-cdk/core:strictCfnValidateErrors': true,
+      },
+    });
     const stack = new CanaryReleaseApiStack(app, 'CanaryReleaseApi');
     app.synth();
     for (const Pack of [AwsSolutionsChecks, ServerlessChecks]) {
