@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { AlarmedRegionalApiStack } from './alarmed-regional-api';
+import { CanaryReleaseApiStack } from './canary-release-api';
 import { CognitoCachedEdgeApiStack } from './cognito-cached-edge-api';
 import { FirehoseLogsRegionalApiStack } from './firehose-logs-regional-api';
 import { MinimalEdgeApiStack } from './minimal-edge-api';
@@ -34,5 +35,6 @@ export function addExampleStacks(app: App): Stack[] {
     new S3UploadApiStack(app, 'S3UploadApi'),
     new FirehoseLogsRegionalApiStack(app, 'FirehoseLogsRegionalApi'),
     new AlarmedRegionalApiStack(app, 'AlarmedRegionalApi'),
+    new CanaryReleaseApiStack(app, 'CanaryReleaseApi'),
   ];
 }

@@ -11,6 +11,7 @@ export {
   LambdaRequestAuthorizationOptions,
   LambdaTokenAuthorizationOptions,
 } from './security/auth';
+export { CanaryOptions } from './release/canary';
 export { CacheSize, RouteCacheOptions, StageCachingOptions } from './traffic/caching';
 export { CloudFrontCacheOptions, CloudFrontOptions } from './cloudfront/cloudfront-options';
 export { CorsOptions } from './cors/cors';

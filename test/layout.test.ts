@@ -15,7 +15,7 @@ const LAYERS: string[][] = [
   ['cors'], // cross-origin headers, which integrations and gateway responses carry
   ['integrations'], // RouteIntegration factories
   ['security'], // authorizers, WAF, resource policies, request validation
-  ['observability', 'traffic'], // access logs and the account role; caching and throttling
+  ['observability', 'traffic', 'release'], // access logs and the account role; caching and throttling; canaries and pinned deployments
   ['domains'], // custom domains, public and private
   ['gateway'], // the engine: props, route table, definition, stages, RestApiPreset
   ['cloudfront', 'private-network', 'storage'], // what presets add around the engine

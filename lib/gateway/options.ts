@@ -7,6 +7,7 @@ import { ApiAuthorization } from '../security/auth';
 import { RouteCacheOptions, StageCachingOptions } from '../traffic/caching';
 import { CorsOptions } from '../cors/cors';
 import { CustomDomainOptions } from '../domains/custom-domain';
+import { CanaryOptions } from '../release/canary';
 import { ResourcePolicyOptions } from '../security/resource-policy';
 import { ThrottlingOptions } from '../traffic/throttling';
 import { WafOptions } from '../security/waf';
@@ -93,6 +94,24 @@ export interface StageOptions {
    * @default - the API's `detailedMetrics`
    */
   readonly detailedMetrics?: boolean;
+
+  /**
+   * Pin the stage to an earlier deployment of the API, by the id API Gateway gave it (e.g. `'nfcn0x'`: the
+   * preset's `DeploymentId` output, or `aws apigateway get-stage --query deploymentId`). The stage keeps
+   * serving it whatever the code defines: with a `canary`, the changed API goes to the canary first;
+   * without one, it is a rollback (warning `cdk-apigateway-presets:stage-pinned`). Old deployments are
+   * retained, so the id stays valid. Remove it to move the stage to the newest deployment.
+   * @default - the API's newest deployment
+   */
+  readonly deploymentId?: string;
+
+  /**
+   * A canary: a share of the stage's requests served by the API's newest deployment while the rest
+   * stays on `deploymentId`. Promote by removing both `canary` and `deploymentId`; roll back by removing
+   * `canary` and keeping `deploymentId`.
+   * @default - no canary
+   */
+  readonly canary?: CanaryOptions;
 }
 
 /**
@@ -243,6 +262,14 @@ export interface RestApiPresetProps {
    * @default - no dashboard
    */
   readonly dashboard?: ApiDashboardOptions;
+
+  /**
+   * Whether the stack outputs the id of the API's newest deployment (a `CfnOutput` with the id
+   * `DeploymentId` under the preset, without an export name): the id a stage is pinned to
+   * (`deploymentId`) before the next change goes to its canary.
+   * @default true
+   */
+  readonly deploymentIdOutput?: boolean;
 }
 
 /**

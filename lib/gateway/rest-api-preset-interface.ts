@@ -16,7 +16,7 @@ export interface IRestApiPreset extends IConstruct {
   /** The stages, in the order given. */
   readonly stages: apigw.Stage[]; // eslint-disable-line awscdk/no-construct-in-interface
 
-  /** The deployment every stage serves. */
+  /** The newest deployment of the API, which every stage without `deploymentId` serves, and every canary. */
   readonly deployment: apigw.Deployment;
 
   /** The invoke URL of the first stage. */

@@ -25,6 +25,7 @@ import {
   createWebAcl,
   webAclMetricName,
 } from '../security/waf';
+import { outputDeploymentId } from '../release/canary';
 import { InvokePermissions } from '../integrations/invoke-permissions';
 import { RouteIntegration } from '../integrations/route-integration';
 import { PresetValidationError } from '../private/errors';
@@ -68,7 +69,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   /** The stages, in the order given. */
   public readonly stages: apigw.Stage[];
 
-  /** The deployment every stage serves. Its logical id changes whenever the API does; old ones are retained. */
+  /**
+   * The API's newest deployment, which every stage without `deploymentId` serves, and every canary. Its
+   * logical id changes whenever the API does; old ones are retained.
+   */
   public readonly deployment: apigw.Deployment;
 
   /** The web ACL associated with every stage, unless WAF was turned off. */
@@ -303,6 +307,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
             `Invoke URL of the ${stageName} stage of ${this.node.path}`,
         });
       });
+    }
+    if (props.deploymentIdOutput !== false) {
+      outputDeploymentId(this, this.deployment);
     }
 
     this.routeCheck = additions.checkRoute;

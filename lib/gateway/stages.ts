@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { accessLogFormat } from '../observability/access-logs';
 import { CacheSize } from '../traffic/caching';
 import { ThrottlingOptions } from '../traffic/throttling';
+import { checkStageRelease, renderStageRelease, warnAboutStageRelease } from '../release/canary';
 import * as defaults from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';
@@ -78,6 +79,9 @@ export function resolveStages(scope: Construct, props: RestApiPresetProps): Reso
       };
     }
 
+    checkStageRelease(scope, prop, stage, cache !== undefined);
+    warnAboutStageRelease(scope, stage.stageName, stage);
+
     const loggingDefaults = defaults.defaultExecutionLogging();
     const loggingLevel =
       stage.executionLogging?.level ?? props.executionLogging?.level ?? loggingDefaults.level;
@@ -142,6 +146,8 @@ export function createStage(scope: Construct, resolved: ResolvedStage, context: 
     accessLogFormat: accessLogFormat(),
     variables: options.variables,
   });
+  // The pinned deployment and the canary, when the stage has them.
+  renderStageRelease(stage, options, context.deployment);
   const cfnStage = stage.node.defaultChild as apigw.CfnStage;
   // Rendered from the route table as it is when the template is resolved, once for each change.
   let rendered: { version: number; settings: apigw.CfnStage.MethodSettingProperty[] } | undefined;

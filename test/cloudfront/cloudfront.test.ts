@@ -20,6 +20,7 @@ import {
 import { acknowledgementsUnder } from '../support/acknowledgements';
 import { Json } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
+import { urlOutputs } from '../support/outputs';
 
 const US_EAST_1_CERTIFICATE =
   'arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555';
@@ -321,8 +322,8 @@ describe('RegionalApi with cloudFront: defaults', () => {
     const domain = { 'Fn::GetAtt': [logicalId(api.distribution!), 'DomainName'] };
     const url = { 'Fn::Join': ['', ['https://', domain, '/']] };
     expect(stack.resolve(api.url)).toEqual(url);
-    expect(Object.values(template.findOutputs('*')).map((o) => o.Value)).toEqual([url]);
-    expect(Object.values(template.findOutputs('*')).map((o) => o.Description)).toEqual([
+    expect(Object.values(urlOutputs(template)).map((o) => o.Value)).toEqual([url]);
+    expect(Object.values(urlOutputs(template)).map((o) => o.Description)).toEqual([
       expect.stringMatching(/^URL of the CloudFront distribution in front of the prod stage of /),
     ]);
   });

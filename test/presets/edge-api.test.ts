@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ApiAuthorization, CacheSize, EdgeApi, RouteIntegration } from '../../lib';
 import { UNESCAPED_OUTSIDE_VARIABLES } from '../../lib/observability/access-logs';
 import { definitionOf, integrationOf, Json, operationOf, operationsOf } from '../support/definition';
+import { urlOutputs } from '../support/outputs';
 
 function handler(scope: Stack, id = 'Handler'): lambda.Function {
   return new lambda.Function(scope, id, {
@@ -229,7 +230,7 @@ describe('EdgeApi options', () => {
     const stack = new Stack(new App(), 'Outputs');
     const api = new EdgeApi(stack, 'Api', { stages: [{ stageName: 'dev' }, { stageName: 'prod' }] });
     api.addRoute('GET', '/items', RouteIntegration.mock());
-    const outputs = Template.fromStack(stack).toJSON().Outputs as Record<string, { Value: unknown }>;
+    const outputs = urlOutputs(Template.fromStack(stack));
     const ids = Object.keys(outputs);
     expect(ids).toEqual([
       expect.stringMatching(/^ApiUrldev[0-9A-F]{8}$/),
@@ -251,7 +252,7 @@ describe('EdgeApi options', () => {
     const stack = new Stack(new App(), 'NoOutputs');
     const api = new EdgeApi(stack, 'Api', { urlOutputs: false });
     api.addRoute('GET', '/items', RouteIntegration.mock());
-    expect(Template.fromStack(stack).toJSON().Outputs).toBeUndefined();
+    expect(urlOutputs(Template.fromStack(stack))).toEqual({});
   });
 
   test('applies stage overrides on top of API-wide defaults', () => {

@@ -469,3 +469,48 @@ def test_alarms_dashboard_queries_and_detailed_metrics_from_python():
             other, "Api", alarms=ApiAlarmsOptions(client_error_rate=StageAlarmOptions(threshold=5))
         )
     assert "Invalid alarms.clientErrorRate.threshold: 5" in str(raised.value)
+
+
+def test_canary_release_and_rollback_from_python():
+    from cdk_apigateway_presets import CanaryOptions
+
+    def prod_stage(stage):
+        template_stack = cdk.Stack(cdk.App(), "CanaryFromPython")
+        api = EdgeApi(template_stack, "Api", stages=[stage])
+        api.add_route("GET", "/orders", RouteIntegration.mock())
+        template = Template.from_stack(template_stack)
+        [deployment] = template.find_resources("AWS::ApiGateway::Deployment").keys()
+        [stage_resource] = resources(template, "AWS::ApiGateway::Stage")
+        return deployment, stage_resource["Properties"]
+
+    # The stage stays on the deployment it is pinned to; the canary serves the newest one.
+    newest, canary = prod_stage(
+        StageOptions(
+            stage_name="prod",
+            deployment_id="nfcn0x",
+            canary=CanaryOptions(percent_traffic=10, stage_variable_overrides={"alias": "canary"}),
+        )
+    )
+    assert canary["DeploymentId"] == "nfcn0x"
+    assert canary["CanarySetting"] == {
+        "DeploymentId": {"Ref": newest},
+        "PercentTraffic": 10,
+        "StageVariableOverrides": {"alias": "canary"},
+        "UseStageCache": False,
+    }
+    # Promoted: no pin, no canary.
+    _, promoted = prod_stage(StageOptions(stage_name="prod"))
+    assert promoted["DeploymentId"] == {"Ref": newest}
+    assert "CanarySetting" not in promoted
+    # Rolled back: the pin alone, with the canary closed.
+    _, rolled_back = prod_stage(StageOptions(stage_name="prod", deployment_id="nfcn0x"))
+    assert rolled_back["DeploymentId"] == "nfcn0x"
+    assert rolled_back["CanarySetting"]["PercentTraffic"] == 0
+
+    # A share of traffic out of range fails at synth, naming the prop.
+    with pytest.raises(RuntimeError) as raised:
+        prod_stage(
+            StageOptions(stage_name="prod", deployment_id="nfcn0x", canary=CanaryOptions(percent_traffic=150))
+        )
+    assert "Invalid stages[0].canary.percentTraffic: 150" in str(raised.value)
+    assert PresetErrors.is_validation_error(str(raised.value)) is True
