@@ -9,7 +9,12 @@ export {
   LambdaRequestAuthorizationOptions,
   LambdaTokenAuthorizationOptions,
 } from './security/auth';
-export { CacheSize, RouteCacheOptions, StageCachingOptions } from './traffic/caching';
+export {
+  CacheSize,
+  RouteCacheOptions,
+  StageCachingOptions,
+  UnauthorizedCacheControl,
+} from './traffic/caching';
 export { CloudFrontCacheOptions, CloudFrontOptions } from './cloudfront/cloudfront-options';
 export { CorsOptions } from './cors/cors';
 export { ApiDomain, ApiDomainMappingOptions, ApiDomainProps } from './presets/api-domain';
