@@ -29,8 +29,9 @@ export interface CachedStage {
  * plus one that flushes the cache on deployment for each stage that asks for it.
  *
  * CloudFormation cannot set `requireAuthorizationForCacheControl` or `unauthorizedCacheControlHeaderStrategy`
- * (AWS::ApiGateway::Stage MethodSetting has neither), and a Stage update rewrites the stage's method
- * settings. So the authorization resource's properties carry a hash of the stage's properties: any change
+ * (AWS::ApiGateway::Stage MethodSetting has neither), and a Stage update adds, changes and removes the
+ * stage's method settings with nothing in the template to hold these two fields. So the authorization
+ * resource's properties carry a hash of the stage's properties: any change
  * to the stage updates the resource, which runs after the stage (it depends on it) and sets both fields
  * again on every method setting the stage then has.
  */
