@@ -120,8 +120,9 @@ export class StageCacheControl extends Construct {
       description:
         'Requires authorization for Cache-Control: max-age=0 on stage methods; flushes stage caches',
       memorySize: 128,
-      // Its retries stop after 3 minutes of waiting, and it always answers before this.
-      timeout: Duration.minutes(5),
+      // It waits up to 6 minutes for a new cache cluster and retries for up to 3, and always answers
+      // before this.
+      timeout: Duration.minutes(10),
       role: handlerRole,
       logGroup: handlerLogs,
     });
@@ -150,7 +151,7 @@ export class StageCacheControl extends Construct {
           StageProperties: stagePropertiesHash(cfnStage),
         },
         // Fail the deployment soon after the Lambda timeout instead of CloudFormation's one-hour default.
-        serviceTimeout: Duration.minutes(10),
+        serviceTimeout: Duration.minutes(15),
       });
       authorization.node.addDependency(cached.stage);
       this.authorization[cached.stageName] = authorization;
@@ -166,7 +167,7 @@ export class StageCacheControl extends Construct {
             // the stage is pointed at another deployment, which is when the cache may hold stale answers.
             DeploymentId: Lazy.uncachedString({ produce: () => cfnStage.deploymentId }),
           },
-          serviceTimeout: Duration.minutes(10),
+          serviceTimeout: Duration.minutes(15),
         });
         // Flushing before the stage serves the new deployment would let old answers be cached again.
         flush.node.addDependency(cached.stage);

@@ -108,7 +108,7 @@ describe('cache invalidation: what is generated', () => {
     expect(Object.keys(resourcesOf(t, AUTHORIZATION_TYPE))).toHaveLength(1);
     const { ServiceToken, StageProperties, ...rest } = resource.Properties;
     expect(rest).toEqual({
-      ServiceTimeout: '600',
+      ServiceTimeout: '900',
       RestApiId: { Ref: restApi },
       StageName: 'prod',
       UnauthorizedCacheControl: 'FAIL_WITH_403',
@@ -244,7 +244,7 @@ describe('cache invalidation: what is generated', () => {
       Runtime: newestNodejsRuntime().name,
       Handler: 'index.handler',
       MemorySize: 128,
-      Timeout: 300,
+      Timeout: 600,
       LoggingConfig: { LogGroup: { Ref: logicalId(t, 'AWS::Logs::LogGroup', 'ApiCacheControlHandlerLogs') } },
     });
     const [, logGroup] = only(t, 'AWS::Logs::LogGroup', 'ApiCacheControlHandlerLogs') as [
@@ -275,7 +275,7 @@ describe('cache invalidation: what is generated', () => {
     const t = template();
     for (const type of [AUTHORIZATION_TYPE, FLUSH_TYPE]) {
       for (const r of Object.values(resourcesOf(t, type))) {
-        expect(Number(r.Properties.ServiceTimeout)).toBeGreaterThan(300);
+        expect(Number(r.Properties.ServiceTimeout)).toBeGreaterThan(600);
       }
     }
   });
@@ -367,7 +367,7 @@ describe('flush on deploy', () => {
       'Fn::GetAtt': [logicalId(t, 'AWS::Lambda::Function', 'ApiCacheControlHandler'), 'Arn'],
     });
     expect(rest).toEqual({
-      ServiceTimeout: '600',
+      ServiceTimeout: '900',
       RestApiId: { Ref: logicalId(t, 'AWS::ApiGateway::RestApi', 'Api') },
       StageName: 'prod',
       DeploymentId: { Ref: logicalId(t, 'AWS::ApiGateway::Deployment', 'ApiDeployment') },

@@ -91,6 +91,8 @@ interface HandlerModule {
   STRATEGIES: string[];
   KEYS_PER_UPDATE: number;
   RETRY_BUDGET_MS: number;
+  CLUSTER_WAIT_BUDGET_MS: number;
+  CLUSTER_POLL_MS: number;
   RESPONSE_RESERVE_MS: number;
 }
 
@@ -124,6 +126,8 @@ function fakes(
   opts: {
     methodSettings?: Record<string, MethodSetting>;
     cacheClusterStatus?: string;
+    /** Successive cache cluster states GetStage answers, the last one repeated. */
+    statuses?: string[];
     failures?: Partial<Record<'getStage' | 'updateStage' | 'flushStageCache', Error[]>>;
     /** Settings UpdateStage leaves out of its answer (as if it ignored them). */
     dropFromAnswer?: string[];
@@ -148,10 +152,9 @@ function fakes(
       async getStage(input) {
         calls.push(`getStage ${JSON.stringify(input)}`);
         failNext('getStage');
-        return {
-          methodSettings: JSON.parse(JSON.stringify(settings)),
-          cacheClusterStatus: opts.cacheClusterStatus,
-        };
+        const statuses = opts.statuses ?? [opts.cacheClusterStatus];
+        const status = statuses.length > 1 ? statuses.shift() : statuses[0];
+        return { methodSettings: JSON.parse(JSON.stringify(settings)), cacheClusterStatus: status };
       },
       async updateStage(input) {
         calls.push(`updateStage ${JSON.stringify({ ...input, patchOperations: undefined })}`);
@@ -479,8 +482,44 @@ describe('cache-control authorization resource', () => {
     );
   });
 
-  test('the retry budget, plus the time kept to answer, stays under the 5-minute Lambda timeout', () => {
-    expect(handlerModule.RETRY_BUDGET_MS + handlerModule.RESPONSE_RESERVE_MS).toBeLessThan(5 * 60 * 1000);
+  test('waits for a cache cluster being created, then patches', async () => {
+    const f = fakes({ statuses: ['CREATE_IN_PROGRESS', 'CREATE_IN_PROGRESS', 'AVAILABLE'] });
+    const result = await handlerModule.makeHandler(f.deps)(authorizationEvent());
+    expect(result.Status).toBe('SUCCESS');
+    expect(f.calls).toEqual([
+      `getStage ${STAGE_ID}`,
+      `getStage ${STAGE_ID}`,
+      `getStage ${STAGE_ID}`,
+      `updateStage ${STAGE_ID}`,
+    ]);
+    expect(f.sleeps).toEqual([handlerModule.CLUSTER_POLL_MS, handlerModule.CLUSTER_POLL_MS]);
+  });
+
+  test('patches anyway once the wait for the cache cluster is over', async () => {
+    const f = fakes({ statuses: ['FLUSH_IN_PROGRESS'] });
+    const result = await handlerModule.makeHandler(f.deps)(authorizationEvent());
+    expect(result.Status).toBe('SUCCESS');
+    expect(f.calls.at(-1)).toBe(`updateStage ${STAGE_ID}`);
+    expect(f.sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(handlerModule.CLUSTER_WAIT_BUDGET_MS);
+    expect(f.sleeps.length).toBe(
+      Math.floor(handlerModule.CLUSTER_WAIT_BUDGET_MS / handlerModule.CLUSTER_POLL_MS),
+    );
+  });
+
+  test('does not wait for a settled or absent cache cluster', async () => {
+    for (const status of ['AVAILABLE', 'NOT_AVAILABLE', undefined]) {
+      const f = fakes({ cacheClusterStatus: status });
+      await handlerModule.makeHandler(f.deps)(authorizationEvent());
+      expect(f.sleeps).toEqual([]);
+    }
+  });
+
+  test('the waits, plus the time kept to answer, stay under the 10-minute Lambda timeout', () => {
+    expect(
+      handlerModule.CLUSTER_WAIT_BUDGET_MS +
+        handlerModule.RETRY_BUDGET_MS +
+        handlerModule.RESPONSE_RESERVE_MS,
+    ).toBeLessThan(10 * 60 * 1000);
   });
 });
 

@@ -38,6 +38,16 @@ const KEYS_PER_UPDATE = 50;
  */
 const FLUSHABLE_STATUSES = ['AVAILABLE', 'FLUSH_IN_PROGRESS'];
 
+/**
+ * Cache cluster states that are still changing. A stage's cache cluster takes up to 4 minutes to create
+ * (API Gateway developer guide, "Enable Amazon API Gateway caching"); the method settings are patched
+ * once it has settled, as other tools wait for it before changing a stage.
+ */
+const SETTLING_STATUSES = ['CREATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'FLUSH_IN_PROGRESS'];
+/** How long to wait for the cache cluster to settle before patching anyway. */
+const CLUSTER_WAIT_BUDGET_MS = 360000;
+const CLUSTER_POLL_MS = 15000;
+
 /** Total time spent waiting between attempts of calls that were throttled or conflicted. */
 const RETRY_BUDGET_MS = 180000;
 const RETRY_FIRST_DELAY_MS = 2000;
@@ -148,16 +158,37 @@ function makeHandler(deps) {
     }
   }
 
+  /** The stage, once its cache cluster is no longer being created, deleted or flushed (or the wait is over). */
+  async function settledStage(restApiId, stageName, run) {
+    let waited = 0;
+    for (;;) {
+      const stage = await withRetries(
+        `GetStage ${restApiId}/${stageName}`,
+        () => apigateway.getStage({ restApiId, stageName }),
+        run,
+      );
+      const status = stage.cacheClusterStatus;
+      if (!SETTLING_STATUSES.includes(status)) {
+        return stage;
+      }
+      if (waited + CLUSTER_POLL_MS > CLUSTER_WAIT_BUDGET_MS) {
+        log(`The cache cluster of ${restApiId}/${stageName} is still ${status}; patching anyway.`);
+        return stage;
+      }
+      log(
+        `The cache cluster of ${restApiId}/${stageName} is ${status}; checking again in ${CLUSTER_POLL_MS} ms.`,
+      );
+      await sleep(CLUSTER_POLL_MS);
+      waited += CLUSTER_POLL_MS;
+    }
+  }
+
   async function requireAuthorization(props, run) {
     const { restApiId, stageName } = props;
     const strategy = props.strategy;
     // Checked before any call, so a wrong value changes nothing.
     cacheControlPatchOperations([], strategy);
-    const stage = await withRetries(
-      `GetStage ${restApiId}/${stageName}`,
-      () => apigateway.getStage({ restApiId, stageName }),
-      run,
-    );
+    const stage = await settledStage(restApiId, stageName, run);
     const keys = methodSettingKeys(stage.methodSettings);
     for (let start = 0; start < keys.length; start += KEYS_PER_UPDATE) {
       const batch = keys.slice(start, start + KEYS_PER_UPDATE);
@@ -413,5 +444,7 @@ module.exports = {
   STRATEGIES,
   KEYS_PER_UPDATE,
   RETRY_BUDGET_MS,
+  CLUSTER_WAIT_BUDGET_MS,
+  CLUSTER_POLL_MS,
   RESPONSE_RESERVE_MS,
 };
