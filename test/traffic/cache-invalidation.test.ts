@@ -312,7 +312,7 @@ describe('cache invalidation: re-applied whenever the stage changes', () => {
     expect(throttled).not.toBe(base);
   });
 
-  test("changes when the stage's own settings change (stage-wide throttling, execution logging, cache TTL)", () => {
+  test("changes when the stage's own settings change (stage-wide throttling, cache TTL)", () => {
     const base = hashOf(twoStages);
     expect(
       hashOf({
