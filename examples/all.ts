@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { AlarmedRegionalApiStack } from './alarmed-regional-api';
 import { CanaryReleaseApiStack } from './canary-release-api';
+import { CacheInvalidationEdgeApiStack } from './cache-invalidation-edge-api';
 import { CognitoCachedEdgeApiStack } from './cognito-cached-edge-api';
 import { FirehoseLogsRegionalApiStack } from './firehose-logs-regional-api';
 import { MinimalEdgeApiStack } from './minimal-edge-api';
@@ -36,5 +37,6 @@ export function addExampleStacks(app: App): Stack[] {
     new FirehoseLogsRegionalApiStack(app, 'FirehoseLogsRegionalApi'),
     new AlarmedRegionalApiStack(app, 'AlarmedRegionalApi'),
     new CanaryReleaseApiStack(app, 'CanaryReleaseApi'),
+    new CacheInvalidationEdgeApiStack(app, 'CacheInvalidationEdgeApi'),
   ];
 }

@@ -12,7 +12,12 @@ export {
   LambdaTokenAuthorizationOptions,
 } from './security/auth';
 export { CanaryOptions } from './release/canary';
-export { CacheSize, RouteCacheOptions, StageCachingOptions } from './traffic/caching';
+export {
+  CacheSize,
+  RouteCacheOptions,
+  StageCachingOptions,
+  UnauthorizedCacheControl,
+} from './traffic/caching';
 export { CloudFrontCacheOptions, CloudFrontOptions } from './cloudfront/cloudfront-options';
 export { CorsOptions } from './cors/cors';
 export { ApiDomain, ApiDomainMappingOptions, ApiDomainProps } from './presets/api-domain';

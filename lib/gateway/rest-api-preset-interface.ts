@@ -1,4 +1,5 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { RouteIntegration } from '../integrations/route-integration';
 import { ApiRoute } from './api-route';
@@ -38,6 +39,16 @@ export interface IRestApiPreset extends IConstruct {
    * @param stageName the name of one of the API's stages
    */
   stage(stageName: string): apigw.Stage;
+
+  /**
+   * Grants `execute-api:InvalidateCache` on every route of a stage with a cache cluster, or of every such
+   * stage: the grantee may send `Cache-Control: max-age=0` (in a SigV4-signed request) to get a fresh
+   * response that replaces the cached one.
+   *
+   * @param grantee who may invalidate
+   * @param stageName the stage; every stage with a cache cluster when not given
+   */
+  grantInvalidateCache(grantee: iam.IGrantable, stageName?: string): iam.Grant;
 
   /**
    * The API's contract: its OpenAPI 3.0 document without API Gateway's extensions or deploy-time

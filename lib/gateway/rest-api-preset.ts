@@ -1,6 +1,7 @@
 import { Annotations, AspectPriority, Aspects, CfnOutput, Lazy, Names, Stack, Token } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -15,6 +16,7 @@ import { warnWhenNeverMapped } from '../domains/api-mapping';
 import { ApiAuthorization } from '../security/auth';
 import { AuthorizerRegistry } from '../security/authorizer-registry';
 import { routeCacheKey } from '../traffic/caching';
+import { configureStageCacheControl, grantInvalidateCache } from '../traffic/cache-invalidation';
 import { CorsOptions, integrationResponseCors, validateCors } from '../cors/cors';
 import { bindCustomDomain, checkCustomDomain, checkCustomDomainReach } from '../domains/custom-domain';
 import { acknowledgeRequestValidation, RequestModels } from '../security/request-validation';
@@ -267,6 +269,23 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
         webAclMetricName: this.webAcl && webAclMetricName(this.webAcl),
         accessLogGroup: this.accessLogGroup,
       });
+    // Cache invalidation needs the caller's permission on every cached stage; CloudFormation cannot say so.
+    configureStageCacheControl(
+      this,
+      this.restApi,
+      this.resolvedStages.flatMap(({ options: { stageName }, cache }, index) =>
+        cache
+          ? [
+              {
+                stageName,
+                stage: this.stages[index],
+                unauthorizedCacheControl: cache.unauthorizedCacheControl,
+                flushOnDeploy: cache.flushOnDeploy,
+              },
+            ]
+          : [],
+      ),
+    );
     // The RestApi's own url/urlForPath (escape hatch users) then point at the first stage.
     this.restApi.deploymentStage = this.stages[0];
     const stageUrl = additions.stageUrl;
@@ -372,6 +391,39 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       );
     }
     return this.stages[index];
+  }
+
+  /**
+   * Grants `execute-api:InvalidateCache` on every route of a stage with a cache cluster, or of every such
+   * stage: the grantee may send `Cache-Control: max-age=0` (in a SigV4-signed request) to get a fresh
+   * response that replaces the cached one.
+   *
+   * @param grantee who may invalidate
+   * @param stageName the stage; every stage with a cache cluster when not given
+   */
+  public grantInvalidateCache(grantee: iam.IGrantable, stageName?: string): iam.Grant {
+    const cached = this.resolvedStages.filter((s) => s.cache).map((s) => s.options.stageName);
+    if (stageName === undefined) {
+      if (cached.length === 0) {
+        throw new PresetValidationError(
+          this,
+          'grantInvalidateCache',
+          'no stage with a cache cluster',
+          'Only a cached stage has a cache to invalidate; set `caching` on the API or on a stage.',
+        );
+      }
+      return grantInvalidateCache(grantee, this.restApi, cached);
+    }
+    this.stage(stageName);
+    if (!cached.includes(stageName)) {
+      throw new PresetValidationError(
+        this,
+        'stageName',
+        stageName,
+        `Only a cached stage has a cache to invalidate: ${cached.length > 0 ? `the stages with a cache cluster are ${cached.join(', ')}` : 'no stage has a cache cluster'}; set \`caching\` on the stage.`,
+      );
+    }
+    return grantInvalidateCache(grantee, this.restApi, [stageName]);
   }
 
   /**

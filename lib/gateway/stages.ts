@@ -16,7 +16,14 @@ import { RouteKey } from './route-table';
 export interface ResolvedStage {
   readonly options: StageOptions;
   readonly throttling: ThrottlingOptions;
-  readonly cache?: { readonly size: CacheSize; readonly ttl: Duration; readonly encrypted: boolean };
+  readonly cache?: {
+    readonly size: CacheSize;
+    readonly ttl: Duration;
+    readonly encrypted: boolean;
+    /** The method setting `unauthorizedCacheControlHeaderStrategy` applied to every method. */
+    readonly unauthorizedCacheControl: string;
+    readonly flushOnDeploy: boolean;
+  };
   readonly loggingLevel: apigw.MethodLoggingLevel;
   readonly dataTrace: boolean;
   readonly tracing: boolean;
@@ -76,6 +83,9 @@ export function resolveStages(scope: Construct, props: RestApiPresetProps): Reso
         size: caching.size ?? CacheSize.GB_0_5,
         ttl,
         encrypted: caching.encrypted ?? cacheDefaults.encrypted,
+        unauthorizedCacheControl:
+          caching.unauthorizedCacheControl?.strategy ?? cacheDefaults.unauthorizedCacheControl,
+        flushOnDeploy: caching.flushOnDeploy ?? cacheDefaults.flushOnDeploy,
       };
     }
 

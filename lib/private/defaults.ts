@@ -43,8 +43,19 @@ export function defaultAccessLogGroup(): { retention: logs.RetentionDays; remova
 }
 
 /** Cache: default TTL when a route enables caching without one, and encryption at rest. */
-export function defaultCache(): { ttl: Duration; encrypted: boolean } {
-  return { ttl: Duration.seconds(300), encrypted: true };
+export function defaultCache(): {
+  ttl: Duration;
+  encrypted: boolean;
+  unauthorizedCacheControl: string;
+  flushOnDeploy: boolean;
+} {
+  // An unsigned or unpermitted `Cache-Control: max-age=0` is refused outright, not silently ignored.
+  return {
+    ttl: Duration.seconds(300),
+    encrypted: true,
+    unauthorizedCacheControl: 'FAIL_WITH_403',
+    flushOnDeploy: false,
+  };
 }
 
 /** Lambda authorizer result cache. */

@@ -36,6 +36,32 @@ export class CacheSize {
 }
 
 /**
+ * What API Gateway does with a request that sends `Cache-Control: max-age=0` (asking for a fresh
+ * response, which also replaces the cached one) without the `execute-api:InvalidateCache` permission
+ * on the route (API Gateway API reference, MethodSetting `unauthorizedCacheControlHeaderStrategy`).
+ * Whichever is chosen, such a request never invalidates the cache.
+ */
+export class UnauthorizedCacheControl {
+  /** The request fails with HTTP 403. */
+  public static readonly FAIL_WITH_403 = new UnauthorizedCacheControl('FAIL_WITH_403');
+  /** The header is ignored: the request is answered (from the cache if it can be) with a warning header. */
+  public static readonly SUCCEED_WITH_RESPONSE_HEADER = new UnauthorizedCacheControl(
+    'SUCCEED_WITH_RESPONSE_HEADER',
+  );
+  /** The header is ignored silently: the request is answered (from the cache if it can be). */
+  public static readonly SUCCEED_WITHOUT_RESPONSE_HEADER = new UnauthorizedCacheControl(
+    'SUCCEED_WITHOUT_RESPONSE_HEADER',
+  );
+
+  /** The value of the method setting `unauthorizedCacheControlHeaderStrategy`. */
+  public readonly strategy: string;
+
+  private constructor(strategy: string) {
+    this.strategy = strategy;
+  }
+}
+
+/**
  * A stage's cache cluster. Routes opt in to caching with their own `cache` option.
  */
 export interface StageCachingOptions {
@@ -56,6 +82,21 @@ export interface StageCachingOptions {
    * @default true
    */
   readonly encrypted?: boolean;
+
+  /**
+   * What a caller gets when it sends `Cache-Control: max-age=0` without the `execute-api:InvalidateCache`
+   * permission (see `grantInvalidateCache`). The preset requires that permission on every method of the
+   * stage and sets this after each deployment, since CloudFormation has no property for either.
+   * @default UnauthorizedCacheControl.FAIL_WITH_403
+   */
+  readonly unauthorizedCacheControl?: UnauthorizedCacheControl;
+
+  /**
+   * Flush the stage's whole cache each time the stage starts serving a new deployment (a changed API
+   * definition), so no response cached from the previous definition is served after it.
+   * @default false
+   */
+  readonly flushOnDeploy?: boolean;
 }
 
 /**

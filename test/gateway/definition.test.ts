@@ -366,8 +366,9 @@ describe('scale', () => {
     expect(JSON.stringify(template).length).toBeLessThan(1_000_000);
     // The API's own resources do not grow: only the three functions (each with its role), their three
     // invoke permissions and the two authorizer permissions come on top of the 10-route API's
-    // resources, which have one function, role and permission.
-    expect(Object.keys(template.Resources).length).toBe(resourceCount(10) - 3 + 3 * 2 + 3 + 2);
+    // resources, which have one function, role and permission; and, for its cached stage, the
+    // cache-control function, role, log group and custom resource.
+    expect(Object.keys(template.Resources).length).toBe(resourceCount(10) - 3 + 3 * 2 + 3 + 2 + 4);
   });
 });
 

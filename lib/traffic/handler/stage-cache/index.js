@@ -1,0 +1,450 @@
+'use strict';
+/*
+ * Custom resource handler for a stage's cache, with two resource types:
+ *
+ * - Custom::ApiGatewayCacheControlAuthorization sets, on every method setting of the stage (the
+ *   stage-wide `*` + `/*` entry and each per-method entry), `requireAuthorizationForCacheControl` to true
+ *   and `unauthorizedCacheControlHeaderStrategy` to the configured value, through UpdateStage. CloudFormation's
+ *   AWS::ApiGateway::Stage MethodSetting has neither property, so a Stage update may leave them at
+ *   whatever API Gateway gives a method setting it writes; CloudFormation re-runs this after every
+ *   change to the stage's properties.
+ * - Custom::ApiGatewayStageCacheFlush flushes the stage's cache (FlushStageCache) when the stage starts
+ *   serving a new deployment: its DeploymentId property changes exactly then.
+ *
+ * Delete does nothing for either: the stage is deleted with its settings, or keeps the stricter ones.
+ *
+ * A plain Lambda-backed custom resource: the handler sends its own response to CloudFormation's
+ * pre-signed `ResponseURL`, and always sends one. The AWS SDK v3 comes from the Lambda Node.js runtime;
+ * it is required lazily so unit tests can inject a fake client through `makeHandler`.
+ */
+
+const https = require('https');
+
+const AUTHORIZATION_TYPE = 'Custom::ApiGatewayCacheControlAuthorization';
+const FLUSH_TYPE = 'Custom::ApiGatewayStageCacheFlush';
+
+/** The values API Gateway accepts for `unauthorizedCacheControlHeaderStrategy` (MethodSetting). */
+const STRATEGIES = ['FAIL_WITH_403', 'SUCCEED_WITH_RESPONSE_HEADER', 'SUCCEED_WITHOUT_RESPONSE_HEADER'];
+
+/** The stage-wide method setting key. */
+const STAGE_WIDE_KEY = '*/*';
+
+/** Method settings patched per UpdateStage call (two operations each); each call is idempotent. */
+const KEYS_PER_UPDATE = 50;
+
+/**
+ * Cache cluster states in which the cache may hold responses (Stage `cacheClusterStatus`). A cluster
+ * being created holds nothing yet, and a stage without one has nothing to flush.
+ */
+const FLUSHABLE_STATUSES = ['AVAILABLE', 'FLUSH_IN_PROGRESS'];
+
+/**
+ * Cache cluster states that are still changing. A stage's cache cluster takes up to 4 minutes to create
+ * (API Gateway developer guide, "Enable Amazon API Gateway caching"); the method settings are patched
+ * once it has settled, as other tools wait for it before changing a stage.
+ */
+const SETTLING_STATUSES = ['CREATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'FLUSH_IN_PROGRESS'];
+/** How long to wait for the cache cluster to settle before patching anyway. */
+const CLUSTER_WAIT_BUDGET_MS = 360000;
+const CLUSTER_POLL_MS = 15000;
+
+/** Total time spent waiting between attempts of calls that were throttled or conflicted. */
+const RETRY_BUDGET_MS = 180000;
+const RETRY_FIRST_DELAY_MS = 2000;
+const RETRY_MAX_DELAY_MS = 20000;
+/** Spreads retries of stages updated at the same moment. */
+const MAX_JITTER_MS = 1000;
+/** CloudFormation rejects response bodies over 4096 bytes; the reason is the only unbounded field. */
+const MAX_REASON_LENGTH = 1000;
+const RESPONSE_ATTEMPTS = 3;
+const RESPONSE_RETRY_DELAY_MS = 1000;
+const RESPONSE_TIMEOUT_MS = 10000;
+/** Time kept back from the Lambda timeout to answer FAILED if the work has not finished by then. */
+const RESPONSE_RESERVE_MS = 45000;
+const SDK_CONNECTION_TIMEOUT_MS = 3000;
+const SDK_REQUEST_TIMEOUT_MS = 10000;
+const SDK_MAX_ATTEMPTS = 3;
+
+/**
+ * The method setting keys to patch: every key the stage has, and the stage-wide one first, whether or
+ * not the stage lists it.
+ *
+ * @param {Record<string, unknown> | undefined} methodSettings the stage's `methodSettings` map, keyed
+ *   `{resource_path}/{http_method}` with '/' in the path written '~1' (e.g. `~1orders~1{id}/GET`), or `*` + `/*`
+ * @returns {string[]}
+ */
+function methodSettingKeys(methodSettings) {
+  const keys = Object.keys(methodSettings || {}).filter((key) => key !== STAGE_WIDE_KEY);
+  return [STAGE_WIDE_KEY, ...keys.sort()];
+}
+
+/**
+ * The UpdateStage patch operations that require authorization for `Cache-Control: max-age=0` on these
+ * method settings: `/{method_setting_key}/caching/requireAuthorizationForCacheControl` (a Boolean) and
+ * `/{method_setting_key}/caching/unauthorizedCacheControlHeaderStrategy` (API Gateway API reference,
+ * MethodSetting). Patch values are strings.
+ *
+ * @param {string[]} keys
+ * @param {string} strategy
+ */
+function cacheControlPatchOperations(keys, strategy) {
+  if (!STRATEGIES.includes(strategy)) {
+    throw new Error(
+      `UnauthorizedCacheControl must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(strategy)}`,
+    );
+  }
+  return keys.flatMap((key) => [
+    { op: 'replace', path: `/${key}/caching/requireAuthorizationForCacheControl`, value: 'true' },
+    { op: 'replace', path: `/${key}/caching/unauthorizedCacheControlHeaderStrategy`, value: strategy },
+  ]);
+}
+
+/** The keys whose settings in an UpdateStage answer are not what was patched. */
+function keysNotApplied(stage, keys, strategy) {
+  const settings = (stage && stage.methodSettings) || {};
+  return keys.filter((key) => {
+    const setting = settings[key];
+    return (
+      !setting ||
+      setting.requireAuthorizationForCacheControl !== true ||
+      setting.unauthorizedCacheControlHeaderStrategy !== strategy
+    );
+  });
+}
+
+/**
+ * @param {{
+ *   apigateway: { getStage(input: object): Promise<{ methodSettings?: object, cacheClusterStatus?: string }>,
+ *                 updateStage(input: object): Promise<{ methodSettings?: object }>,
+ *                 flushStageCache(input: object): Promise<unknown> },
+ *   sleep: (ms: number) => Promise<void>,
+ *   respond?: (responseUrl: string, body: object) => Promise<void>,
+ *   random?: () => number,
+ *   log?: (...args: unknown[]) => void,
+ * }} deps `respond` delivers the response to CloudFormation; it defaults to an HTTPS PUT.
+ */
+function makeHandler(deps) {
+  const { apigateway, sleep } = deps;
+  const respond = deps.respond || ((url, body) => sendResponse(url, body, { sleep }));
+  const random = deps.random || Math.random;
+  const log = deps.log || console.log;
+
+  /** Calls `call`, retrying throttling and conflicts (a stage being updated) within the retry budget. */
+  async function withRetries(what, call, run) {
+    let waited = 0;
+    let delay = RETRY_FIRST_DELAY_MS;
+    for (let attempt = 1; ; attempt++) {
+      if (run.outOfTime) {
+        throw new Error('Stopped: CloudFormation was already answered FAILED because time ran out.');
+      }
+      try {
+        return await call();
+      } catch (err) {
+        if (!isRetryable(err)) {
+          throw new Error(`${what} failed: ${describe(err)}`, { cause: err });
+        }
+        const wait = delay + Math.floor(random() * MAX_JITTER_MS);
+        if (waited + wait > RETRY_BUDGET_MS) {
+          throw new Error(
+            `${what} still failed after ${attempt} attempts and ${Math.round(waited / 1000)} s of retries: ${describe(err)}`,
+            { cause: err },
+          );
+        }
+        log(`${what} attempt ${attempt} failed (${describe(err)}); retrying in ${wait} ms.`);
+        await sleep(wait);
+        waited += wait;
+        delay = Math.min(delay * 2, RETRY_MAX_DELAY_MS);
+      }
+    }
+  }
+
+  /** The stage, once its cache cluster is no longer being created, deleted or flushed (or the wait is over). */
+  async function settledStage(restApiId, stageName, run) {
+    let waited = 0;
+    for (;;) {
+      const stage = await withRetries(
+        `GetStage ${restApiId}/${stageName}`,
+        () => apigateway.getStage({ restApiId, stageName }),
+        run,
+      );
+      const status = stage.cacheClusterStatus;
+      if (!SETTLING_STATUSES.includes(status)) {
+        return stage;
+      }
+      if (waited + CLUSTER_POLL_MS > CLUSTER_WAIT_BUDGET_MS) {
+        log(`The cache cluster of ${restApiId}/${stageName} is still ${status}; patching anyway.`);
+        return stage;
+      }
+      log(
+        `The cache cluster of ${restApiId}/${stageName} is ${status}; checking again in ${CLUSTER_POLL_MS} ms.`,
+      );
+      await sleep(CLUSTER_POLL_MS);
+      waited += CLUSTER_POLL_MS;
+    }
+  }
+
+  async function requireAuthorization(props, run) {
+    const { restApiId, stageName } = props;
+    const strategy = props.strategy;
+    // Checked before any call, so a wrong value changes nothing.
+    cacheControlPatchOperations([], strategy);
+    const stage = await settledStage(restApiId, stageName, run);
+    const keys = methodSettingKeys(stage.methodSettings);
+    for (let start = 0; start < keys.length; start += KEYS_PER_UPDATE) {
+      const batch = keys.slice(start, start + KEYS_PER_UPDATE);
+      const updated = await withRetries(
+        `UpdateStage ${restApiId}/${stageName}`,
+        () =>
+          apigateway.updateStage({
+            restApiId,
+            stageName,
+            patchOperations: cacheControlPatchOperations(batch, strategy),
+          }),
+        run,
+      );
+      const missed = keysNotApplied(updated, batch, strategy);
+      if (missed.length > 0) {
+        throw new Error(
+          `UpdateStage ${restApiId}/${stageName} answered without the cache-control settings on ${missed.join(', ')}`,
+        );
+      }
+    }
+    log(`Required authorization for Cache-Control (${strategy}) on ${keys.join(', ')}.`);
+    return {
+      Reason: `Cache invalidation requires authorization on ${keys.length} method settings (${strategy}).`,
+      Data: { MethodSettings: String(keys.length) },
+    };
+  }
+
+  async function flush(props, run) {
+    const { restApiId, stageName } = props;
+    const stage = await withRetries(
+      `GetStage ${restApiId}/${stageName}`,
+      () => apigateway.getStage({ restApiId, stageName }),
+      run,
+    );
+    const status = stage.cacheClusterStatus;
+    if (!FLUSHABLE_STATUSES.includes(status)) {
+      log(`Not flushing ${restApiId}/${stageName}: its cache cluster is ${status}, so it holds nothing.`);
+      return { Reason: `Nothing to flush: the cache cluster is ${status}.`, Data: { Flushed: 'false' } };
+    }
+    await withRetries(
+      `FlushStageCache ${restApiId}/${stageName}`,
+      () => apigateway.flushStageCache({ restApiId, stageName }),
+      run,
+    );
+    log(`Flushed the cache of ${restApiId}/${stageName} for deployment ${props.deploymentId}.`);
+    return {
+      Reason: `Flushed the stage cache for deployment ${props.deploymentId}.`,
+      Data: { Flushed: 'true' },
+    };
+  }
+
+  /** The outcome of one request, without the fields that echo the event. */
+  async function decide(event, run) {
+    if (event.RequestType === 'Delete') {
+      // The stage goes with its settings, or keeps the stricter ones; a flushed cache has nothing to undo.
+      return {
+        PhysicalResourceId: event.PhysicalResourceId,
+        Reason: 'Nothing to undo.',
+        Data: {},
+      };
+    }
+    const props = readProperties(event);
+    const outcome =
+      event.ResourceType === FLUSH_TYPE ? await flush(props, run) : await requireAuthorization(props, run);
+    return { PhysicalResourceId: `${props.restApiId}/${props.stageName}`, ...outcome };
+  }
+
+  /** Answers CloudFormation exactly once, whatever happened; returns what it sent. */
+  return async function handle(event, context) {
+    const run = { outOfTime: false };
+    let outcome;
+    let deadline;
+    try {
+      const timeLeft = timeBeforeDeadline(context);
+      const work = decide(event, run);
+      let result;
+      if (timeLeft === undefined) {
+        result = await work;
+      } else {
+        const outOfTime = new Promise((resolve) => {
+          deadline = setTimeout(() => resolve(OUT_OF_TIME), timeLeft);
+        });
+        result = await Promise.race([work, outOfTime]);
+        if (result === OUT_OF_TIME) {
+          run.outOfTime = true;
+          work.then(
+            () => log('Work that outlasted the deadline finished; its result was not used.'),
+            (err) => log(`Work that outlasted the deadline stopped: ${describe(err)}`),
+          );
+          throw new Error('The handler ran out of time before the stage was updated.');
+        }
+      }
+      outcome = { Status: 'SUCCESS', ...result };
+    } catch (err) {
+      log(`${event.RequestType} failed: ${err && err.stack ? err.stack : describe(err)}`);
+      const where = context && context.logStreamName ? ` (log stream ${context.logStreamName})` : '';
+      outcome = {
+        Status: 'FAILED',
+        Reason: truncate(`${err && err.message ? err.message : describe(err)}${where}`, MAX_REASON_LENGTH),
+        // Keeps the resource's identity: a new id on a failed Update would read as a replacement.
+        PhysicalResourceId: event.PhysicalResourceId || String(event.LogicalResourceId),
+        Data: {},
+      };
+    } finally {
+      clearTimeout(deadline);
+    }
+    const body = {
+      Status: outcome.Status,
+      Reason: outcome.Reason,
+      PhysicalResourceId: outcome.PhysicalResourceId,
+      StackId: event.StackId,
+      RequestId: event.RequestId,
+      LogicalResourceId: event.LogicalResourceId,
+      Data: outcome.Data,
+    };
+    await respond(event.ResponseURL, body);
+    return body;
+  };
+}
+
+/** The resource's properties, checked; throws on a missing one. */
+function readProperties(event) {
+  const p = event.ResourceProperties || {};
+  if (event.ResourceType !== AUTHORIZATION_TYPE && event.ResourceType !== FLUSH_TYPE) {
+    throw new Error(`Unknown resource type ${JSON.stringify(event.ResourceType)}`);
+  }
+  for (const name of ['RestApiId', 'StageName']) {
+    if (typeof p[name] !== 'string' || p[name] === '') {
+      throw new Error(`${name} must be a non-empty string, got ${JSON.stringify(p[name])}`);
+    }
+  }
+  return {
+    restApiId: p.RestApiId,
+    stageName: p.StageName,
+    strategy: p.UnauthorizedCacheControl,
+    deploymentId: p.DeploymentId,
+  };
+}
+
+const OUT_OF_TIME = Symbol('out of time');
+
+function timeBeforeDeadline(context) {
+  if (!context || typeof context.getRemainingTimeInMillis !== 'function') {
+    return undefined;
+  }
+  return Math.max(context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS, 0);
+}
+
+function truncate(text, max) {
+  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+}
+
+/**
+ * PUTs the response to CloudFormation's pre-signed S3 URL. The Content-Type must be empty: the URL is
+ * signed without one. Retries a few times on network errors and non-2xx answers.
+ */
+async function sendResponse(responseUrl, body, options) {
+  const request = options.request || https.request;
+  const payload = JSON.stringify(body);
+  const url = new URL(responseUrl);
+  let lastError;
+  for (let attempt = 1; attempt <= RESPONSE_ATTEMPTS; attempt++) {
+    try {
+      await new Promise((resolve, reject) => {
+        const req = request(
+          {
+            hostname: url.hostname,
+            port: url.port || undefined,
+            path: `${url.pathname}${url.search}`,
+            method: 'PUT',
+            headers: { 'content-type': '', 'content-length': Buffer.byteLength(payload) },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              res.statusCode >= 200 && res.statusCode < 300
+                ? resolve()
+                : reject(new Error(`CloudFormation response URL answered HTTP ${res.statusCode}`)),
+            );
+            res.on('error', reject);
+          },
+        );
+        req.on('error', reject);
+        req.setTimeout(RESPONSE_TIMEOUT_MS, () =>
+          req.destroy(new Error(`no answer within ${RESPONSE_TIMEOUT_MS} ms`)),
+        );
+        req.end(payload);
+      });
+      return;
+    } catch (err) {
+      lastError = err;
+      if (attempt < RESPONSE_ATTEMPTS) {
+        await options.sleep(RESPONSE_RETRY_DELAY_MS * attempt);
+      }
+    }
+  }
+  throw new Error(`Could not send the ${body.Status} response to CloudFormation: ${describe(lastError)}`);
+}
+
+/** Throttling, and a conflict with another change of the same stage, which pass with time. */
+function isRetryable(err) {
+  if (!err) {
+    return false;
+  }
+  const name = err.name || err.Code;
+  return (
+    name === 'TooManyRequestsException' ||
+    name === 'LimitExceededException' ||
+    name === 'ConflictException' ||
+    Boolean(err.$metadata && err.$metadata.httpStatusCode === 429)
+  );
+}
+
+function describe(err) {
+  return err && err.name ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** Bounds every SDK call, so a hung connection cannot use up the invocation. */
+function sdkClientConfig() {
+  return {
+    maxAttempts: SDK_MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
+      requestTimeout: SDK_REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    },
+  };
+}
+
+let realHandler;
+
+/** Lambda entry point, invoked by CloudFormation with a custom resource request. */
+async function handler(event, context) {
+  if (!realHandler) {
+    const { APIGateway } = require('@aws-sdk/client-api-gateway');
+    realHandler = makeHandler({
+      apigateway: new APIGateway(sdkClientConfig()),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+  }
+  return realHandler(event, context);
+}
+
+module.exports = {
+  handler,
+  makeHandler,
+  methodSettingKeys,
+  cacheControlPatchOperations,
+  sendResponse,
+  sdkClientConfig,
+  AUTHORIZATION_TYPE,
+  FLUSH_TYPE,
+  STRATEGIES,
+  KEYS_PER_UPDATE,
+  RETRY_BUDGET_MS,
+  CLUSTER_WAIT_BUDGET_MS,
+  CLUSTER_POLL_MS,
+  RESPONSE_RESERVE_MS,
+};
