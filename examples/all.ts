@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import { ApiKeysRegionalApiStack } from './api-keys-regional-api';
 import { CognitoCachedEdgeApiStack } from './cognito-cached-edge-api';
 import { FirehoseLogsRegionalApiStack } from './firehose-logs-regional-api';
 import { MinimalEdgeApiStack } from './minimal-edge-api';
@@ -32,5 +33,6 @@ export function addExampleStacks(app: App): Stack[] {
     new S3AssetsApiStack(app, 'S3AssetsApi'),
     new S3UploadApiStack(app, 'S3UploadApi'),
     new FirehoseLogsRegionalApiStack(app, 'FirehoseLogsRegionalApi'),
+    new ApiKeysRegionalApiStack(app, 'ApiKeysRegionalApi'),
   ];
 }
