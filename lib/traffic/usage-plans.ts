@@ -97,10 +97,7 @@ export interface UsagePlanOptions {
 export interface UsagePlanContext {
   readonly restApi: apigw.IRestApi;
   /** The API's stages by name, with the throttling each applies. */
-  readonly stages: () => ReadonlyArray<{
-    readonly stage: apigw.Stage;
-    readonly throttling: ThrottlingOptions;
-  }>;
+  readonly stages: () => ReadonlyArray<PlanStage>;
   /** The API's routes, as `METHOD /path`. */
   readonly routes: () => string[];
   /** The routes that require an API key, as `METHOD /path`. */
