@@ -12,7 +12,13 @@ import { warnWhenNeverMapped } from '../domains/api-mapping';
 import { ApiAuthorization } from '../security/auth';
 import { AuthorizerRegistry } from '../security/authorizer-registry';
 import { routeCacheKey } from '../traffic/caching';
-import { API_KEY_SCHEME, ApiKeyOptions, apiKeySecurityScheme, checkApiKeySource } from '../traffic/api-keys';
+import {
+  API_KEY_SCHEME,
+  ApiKeyOptions,
+  apiKeySecurityScheme,
+  checkApiKeySource,
+  keysForContract,
+} from '../traffic/api-keys';
 import { ApiUsagePlans, UsagePlanOptions } from '../traffic/usage-plans';
 import { CorsOptions, integrationResponseCors, validateCors } from '../cors/cors';
 import { bindCustomDomain, checkCustomDomain, checkCustomDomainReach } from '../domains/custom-domain';
@@ -506,7 +512,11 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON, as IRestApiPreset.openApi
   public openApi(): any {
-    const parts = this.documentParts();
+    const definitionParts = this.documentParts();
+    const parts = {
+      ...definitionParts,
+      ...keysForContract(this.apiKeySource, definitionParts.routes, definitionParts.securitySchemes),
+    };
     const contract = nameContract(
       renderContract({
         ...parts,

@@ -176,3 +176,20 @@ export function checkApiKeySource(
     );
   }
 }
+
+/**
+ * What the contract lists of API keys: with the key source AUTHORIZER, the Lambda authorizer supplies the
+ * key and clients send none, so the routes' key requirement and the `api_key` scheme are left out.
+ */
+export function keysForContract<R extends { readonly apiKeyRequired?: boolean }>(
+  source: apigw.ApiKeySourceType,
+  routes: readonly R[],
+  securitySchemes: OpenApiObject,
+): { routes: readonly R[]; securitySchemes: OpenApiObject } {
+  if (source !== apigw.ApiKeySourceType.AUTHORIZER) {
+    return { routes, securitySchemes };
+  }
+  const schemes = { ...securitySchemes };
+  delete schemes[API_KEY_SCHEME];
+  return { routes: routes.map((route) => ({ ...route, apiKeyRequired: false })), securitySchemes: schemes };
+}

@@ -91,7 +91,16 @@ describe('routes that require an API key', () => {
     });
     a.addRoute('GET', '/orders', MOCK);
     a.addUsagePlan('Basic');
-    expect(definitionOf(templateOf(a))['x-amazon-apigateway-api-key-source']).toBe('AUTHORIZER');
+    const template = templateOf(a);
+    expect(definitionOf(template)['x-amazon-apigateway-api-key-source']).toBe('AUTHORIZER');
+    const [scheme] = Object.keys(definitionOf(template).components.securitySchemes).filter(
+      (n) => n !== 'api_key',
+    );
+    expect(operationOf(template, 'GET', '/orders').security).toEqual([{ [scheme]: [], api_key: [] }]);
+    // clients send no key: the authorizer supplies it, so the contract asks for none
+    const contract = a.openApi() as Json;
+    expect(contract.components.securitySchemes.api_key).toBeUndefined();
+    expect(contract.paths['/orders'].get.security).toEqual([{ TokenAuthorizer: [] }]);
   });
 
   test('fails when apiKeySource is AUTHORIZER and the route has no Lambda authorizer', () => {
