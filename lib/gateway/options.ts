@@ -211,6 +211,7 @@ export interface RestApiPresetProps {
    * @default true
    */
   readonly urlOutputs?: boolean;
+
   // API keys and usage plans (see lib/traffic/api-keys.ts, usage-plans.ts).
 
   /**
@@ -337,6 +338,7 @@ export interface RouteOptions {
    * @default - none
    */
   readonly tags?: string[];
+
   // API keys and usage plans (see lib/traffic/api-keys.ts).
 
   /**
