@@ -240,6 +240,15 @@ describe('usage plans', () => {
     );
   });
 
+  test('fails when the plan names no stage', () => {
+    expectInvalid(
+      () => prodAndDev().addUsagePlan('P', { stages: [] }),
+      'usagePlan.stages',
+      '[]',
+      'Name at least one stage, or leave stages out for all.',
+    );
+  });
+
   test('fails when the plan names a stage the API does not have', () => {
     expectInvalid(
       () => prodAndDev().addUsagePlan('P', { stages: ['staging'] }),
