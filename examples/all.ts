@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { AlarmedRegionalApiStack } from './alarmed-regional-api';
 import { CanaryReleaseApiStack } from './canary-release-api';
 import { CacheInvalidationEdgeApiStack } from './cache-invalidation-edge-api';
+import { ApiKeysRegionalApiStack } from './api-keys-regional-api';
 import { CognitoCachedEdgeApiStack } from './cognito-cached-edge-api';
 import { FirehoseLogsRegionalApiStack } from './firehose-logs-regional-api';
 import { MinimalEdgeApiStack } from './minimal-edge-api';
@@ -38,5 +39,6 @@ export function addExampleStacks(app: App): Stack[] {
     new AlarmedRegionalApiStack(app, 'AlarmedRegionalApi'),
     new CanaryReleaseApiStack(app, 'CanaryReleaseApi'),
     new CacheInvalidationEdgeApiStack(app, 'CacheInvalidationEdgeApi'),
+    new ApiKeysRegionalApiStack(app, 'ApiKeysRegionalApi'),
   ];
 }

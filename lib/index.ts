@@ -26,6 +26,8 @@ export { LargeObjectOptions } from './storage/large-objects';
 export { S3ProxyOperations } from './storage/s3-proxy-operations';
 export { ResourcePolicyOptions } from './security/resource-policy';
 export * from './traffic/throttling';
+export { ApiKeyOptions, ApiKeyValue } from './traffic/api-keys';
+export { UsagePlanOptions, UsagePlanQuota, UsagePlanRouteThrottling } from './traffic/usage-plans';
 export { WafOptions } from './security/waf';
 export * from './gateway/options';
 export { ApiRoute } from './gateway/api-route';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Tries the presets end to end without an AWS account (`npm run deploy:local [-- STACK...]`): starts
 # LocalStack on 127.0.0.1 (see scripts/deploy-test.sh), deploys the deploy stacks of test/deploy (or the
-# ones named: DeployEdge, DeployRegional, DeployS3, DeployPrivate) and prints a curl command for every
+# ones named: DeployEdge, DeployRegional, DeployS3, DeployPrivate, DeployKeys) and prints a curl command for every
 # route. Ctrl-C stops LocalStack and removes its state. Needs Python 3.13; nothing leaves the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."

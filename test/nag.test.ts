@@ -106,7 +106,8 @@ function unauthorizedOperations(template: Template): string[] {
         return false;
       }
       const requirement = (operation.security ?? [])[0] ?? {};
-      const names = Object.keys(requirement);
+      // An API key required with the authorization is no credential of its own.
+      const names = Object.keys(requirement).filter((name) => name !== 'api_key');
       return names.length !== 1 || !known.includes(schemes[names[0]]?.['x-amazon-apigateway-authtype']);
     })
     .map(({ route }) => route);

@@ -8,9 +8,11 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -95,9 +97,11 @@ const MODULES: Record<string, unknown> = {
   'aws-cdk-lib/aws-certificatemanager': acm,
   'aws-cdk-lib/aws-cognito': cognito,
   'aws-cdk-lib/aws-ec2': ec2,
+  'aws-cdk-lib/aws-iam': iam,
   'aws-cdk-lib/aws-kinesisfirehose': firehose,
   'aws-cdk-lib/aws-lambda': lambda,
   'aws-cdk-lib/aws-route53': route53,
+  'aws-cdk-lib/aws-secretsmanager': secretsmanager,
   'aws-cdk-lib/aws-sqs': sqs,
   'aws-cdk-lib/aws-stepfunctions': sfn,
   constructs,

@@ -21,6 +21,8 @@ export interface ApiDocumentParts {
   readonly endpointConfiguration?: OpenApiObject;
   /** Media types passed through as binary. */
   readonly binaryMediaTypes?: string[];
+  /** Where API Gateway reads API keys (HEADER or AUTHORIZER), when a route requires one. */
+  readonly apiKeySource?: string;
 }
 
 /**
@@ -49,6 +51,7 @@ export function renderDefinition(parts: ApiDocumentParts): OpenApiObject {
       : {}),
     paths,
     ...requestValidatorExtensions(),
+    ...(parts.apiKeySource ? { 'x-amazon-apigateway-api-key-source': parts.apiKeySource } : {}),
     ...(parts.policy ? { 'x-amazon-apigateway-policy': parts.policy } : {}),
     ...(parts.binaryMediaTypes && parts.binaryMediaTypes.length > 0
       ? { 'x-amazon-apigateway-binary-media-types': parts.binaryMediaTypes }

@@ -270,6 +270,22 @@ export interface RestApiPresetProps {
    * @default true
    */
   readonly deploymentIdOutput?: boolean;
+
+  // API keys and usage plans (see lib/traffic/api-keys.ts, usage-plans.ts).
+
+  /**
+   * Whether routes that do not set their own `apiKeyRequired` require an API key of one of the API's
+   * usage plans (`addUsagePlan`), on top of their authorization.
+   * @default false
+   */
+  readonly apiKeyRequired?: boolean;
+
+  /**
+   * Where API Gateway reads a caller's API key: the `x-api-key` header (HEADER), or the
+   * `usageIdentifierKey` a Lambda authorizer returns (AUTHORIZER, for routes with a Lambda authorizer only).
+   * @default apigw.ApiKeySourceType.HEADER
+   */
+  readonly apiKeySource?: apigw.ApiKeySourceType;
 }
 
 /**
@@ -381,4 +397,12 @@ export interface RouteOptions {
    * @default - none
    */
   readonly tags?: string[];
+
+  // API keys and usage plans (see lib/traffic/api-keys.ts).
+
+  /**
+   * Whether the route requires an API key of one of the API's usage plans, on top of its authorization.
+   * @default - the API's `apiKeyRequired`
+   */
+  readonly apiKeyRequired?: boolean;
 }

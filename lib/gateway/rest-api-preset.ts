@@ -17,6 +17,14 @@ import { ApiAuthorization } from '../security/auth';
 import { AuthorizerRegistry } from '../security/authorizer-registry';
 import { routeCacheKey } from '../traffic/caching';
 import { configureStageCacheControl, grantInvalidateCache } from '../traffic/cache-invalidation';
+import {
+  API_KEY_SCHEME,
+  ApiKeyOptions,
+  apiKeySecurityScheme,
+  checkApiKeySource,
+  keysForContract,
+} from '../traffic/api-keys';
+import { ApiUsagePlans, UsagePlanOptions } from '../traffic/usage-plans';
 import { CorsOptions, integrationResponseCors, validateCors } from '../cors/cors';
 import { bindCustomDomain, checkCustomDomain, checkCustomDomainReach } from '../domains/custom-domain';
 import { acknowledgeRequestValidation, RequestModels } from '../security/request-validation';
@@ -129,6 +137,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   private readonly apiBinaryMediaTypes: string[];
   private readonly routeCheck?: PresetAdditions['checkRoute'];
   private readonly definition: DefinitionCache;
+  private readonly apiKeyRequired: boolean;
+  private readonly apiKeySource: apigw.ApiKeySourceType;
+  private readonly usagePlans: ApiUsagePlans;
 
   protected constructor(scope: Construct, id: string, props: RestApiPresetProps, shape: PresetShape) {
     super(scope, id);
@@ -331,6 +342,24 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       outputDeploymentId(this, this.deployment);
     }
 
+    // API keys and usage plans, bound to the stages.
+    this.apiKeyRequired = props.apiKeyRequired ?? false;
+    this.apiKeySource = props.apiKeySource ?? apigw.ApiKeySourceType.HEADER;
+    this.usagePlans = new ApiUsagePlans(this, {
+      restApi: this.restApi,
+      stages: () =>
+        this.stages.map((stage, i) => ({
+          name: this.resolvedStages[i].options.stageName,
+          stage,
+          throttling: this.resolvedStages[i].throttling,
+        })),
+      routes: () => this.records().map((r) => `${r.key.method} ${r.key.path}`),
+      routesRequiringKey: () =>
+        this.records()
+          .filter((r) => r.apiKeyRequired)
+          .map((r) => `${r.key.method} ${r.key.path}`),
+    });
+
     this.routeCheck = additions.checkRoute;
     additions.finish?.({ restApi: this.restApi, stages: this.stages, webAcl: this.webAcl });
 
@@ -467,6 +496,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       },
     );
     this.authorizers.check(authorization);
+    const apiKeyRequired = options.apiKeyRequired ?? this.apiKeyRequired;
+    if (apiKeyRequired) {
+      checkApiKeySource(this, route, this.apiKeySource, authorization.kind);
+    }
     const bodyModels = Object.entries(options.requestSchemas ?? {}).map(
       ([contentType, schema]) =>
         [
@@ -527,10 +560,47 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
             )
           : undefined,
       security: this.authorizers.bind(authorization, apiRoute),
+      apiKeyRequired,
       integration: rendering,
     });
     this.definition.changed();
     return apiRoute;
+  }
+
+  /**
+   * Adds an API key, `ApiKey.<id>` under the preset. Its construct id is all that names it: keep the id
+   * stable, since a new id makes CloudFormation replace the key (and API Gateway generate a new value,
+   * unless the value comes from a secret).
+   *
+   * @param id the key's construct id, unique among the API's keys
+   * @param options where its value comes from, and its description
+   * @returns the key, to add to usage plans
+   */
+  public addApiKey(id: string, options: ApiKeyOptions = {}): apigw.ApiKey {
+    return this.usagePlans.addApiKey(id, options);
+  }
+
+  /**
+   * Adds a usage plan, `UsagePlan.<id>` under the preset, covering the API's stages (all, or those named):
+   * the throttling, quota and per-route throttling each of its API keys gets.
+   *
+   * @param id the plan's construct id
+   * @param options throttling, quota, stages, per-route throttling and API keys of the plan
+   * @returns the plan, to add more keys to with `addApiKey`
+   */
+  public addUsagePlan(id: string, options: UsagePlanOptions = {}): apigw.UsagePlan {
+    return this.usagePlans.addUsagePlan(id, options);
+  }
+
+  /**
+   * Lets `grantee` read the value of a key made with `addApiKey`: `apigateway:GET` on the key, and read
+   * access to the secret its value comes from, if any.
+   *
+   * @param apiKey a key `addApiKey` returned
+   * @param grantee who may read it
+   */
+  public grantReadApiKey(apiKey: apigw.IApiKey, grantee: iam.IGrantable): iam.Grant {
+    return this.usagePlans.grantRead(apiKey, grantee);
   }
 
   /**
@@ -539,7 +609,11 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- free-form JSON, as IRestApiPreset.openApi
   public openApi(): any {
-    const parts = this.documentParts();
+    const definitionParts = this.documentParts();
+    const parts = {
+      ...definitionParts,
+      ...keysForContract(this.apiKeySource, definitionParts.routes, definitionParts.securitySchemes),
+    };
     const contract = nameContract(
       renderContract({
         ...parts,
@@ -585,11 +659,18 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   }
 
   private documentParts(): ApiDocumentParts {
+    const records = this.records();
+    const apiKeys = records.some((r) => r.apiKeyRequired);
+    const fromAuthorizer = this.apiKeySource === apigw.ApiKeySourceType.AUTHORIZER;
     return {
       title: this.apiName,
       description: this.apiDescription,
-      routes: this.records(),
-      securitySchemes: this.authorizers.securitySchemes(),
+      routes: records,
+      securitySchemes: {
+        ...this.authorizers.securitySchemes(),
+        ...(apiKeys ? { [API_KEY_SCHEME]: apiKeySecurityScheme(fromAuthorizer) } : {}),
+      },
+      apiKeySource: apiKeys ? this.apiKeySource : undefined,
       schemas: this.models.schemas(),
       cors: this.cors,
       policy: this.policy,

@@ -1,6 +1,7 @@
 import { Annotations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { SecurityRequirement } from '../security/authorizer-registry';
+import { API_KEY_SCHEME } from '../traffic/api-keys';
 import { IntegrationRendering } from '../integrations/integration-context';
 import { PresetValidationError } from '../private/errors';
 import * as limits from '../private/limits';
@@ -116,6 +117,8 @@ export interface RouteRecord extends StageRoute {
   readonly bodyModels?: Record<string, string>;
   /** The security requirement; undefined for a public route. */
   readonly security?: SecurityRequirement;
+  /** Whether the route requires an API key, ANDed into its security requirement. */
+  readonly apiKeyRequired?: boolean;
   readonly integration: IntegrationRendering;
 }
 
@@ -187,15 +190,20 @@ export function renderOperation(record: RouteRecord, withExtensions: boolean): O
       ]),
     );
   }
+  // An API key is required with the route's authorization, not instead of it: one requirement holds both.
+  const apiKey = record.apiKeyRequired ? { [API_KEY_SCHEME]: [] } : undefined;
   if (record.security) {
-    operation.security = [record.security];
-  } else if (withExtensions) {
-    // A public route declares itself open, as API Gateway reads it, so an audit of the definition
-    // (ApiDefinitionChecks) tells it from a route left without authorization.
-    operation['x-amazon-apigateway-auth'] = { type: 'NONE' };
+    operation.security = [{ ...record.security, ...apiKey }];
   } else {
-    // A public route says so: an empty requirement, which clients read as "no credentials".
-    operation.security = [];
+    if (withExtensions) {
+      // A public route declares itself open, as API Gateway reads it, so an audit of the definition
+      // (ApiDefinitionChecks) tells it from a route left without authorization.
+      operation['x-amazon-apigateway-auth'] = { type: 'NONE' };
+    }
+    // In the contract, a public route says so: an empty requirement, which clients read as "no credentials".
+    if (apiKey || !withExtensions) {
+      operation.security = apiKey ? [apiKey] : [];
+    }
   }
   if (withExtensions) {
     operation['x-amazon-apigateway-integration'] = record.integration.integration;

@@ -25,6 +25,12 @@ export const MAX_AUTHORIZERS_PER_API = 10;
 export const MAX_RESOURCES_PER_API = 300;
 /** API Gateway's default quota of characters in a REST API's resource policy; adjustable. */
 export const MAX_RESOURCE_POLICY_LENGTH = 8192;
+/** API Gateway's quota of API keys per account and Region; cannot be raised. */
+export const MAX_API_KEYS_PER_REGION = 10_000;
+/** API Gateway's default quota of usage plans per account and Region; adjustable. */
+export const MAX_USAGE_PLANS_PER_REGION = 300;
+/** API Gateway's default quota of usage plans one API key belongs to; adjustable. */
+export const MAX_USAGE_PLANS_PER_API_KEY = 10;
 /** CloudFormation's template size limit (a template uploaded to S3, as the CDK CLI does). */
 export const MAX_TEMPLATE_BYTES = 1_000_000;
 /** CloudFormation's limit of resources in one stack. */

@@ -1,6 +1,7 @@
 import { App, DefaultStackSynthesizer } from 'aws-cdk-lib';
 import {
   DeployEdgeStack,
+  DeployKeysStack,
   DeployPrivateStack,
   DeployRegionalStack,
   DeployS3Stack,
@@ -22,6 +23,7 @@ new DeployEdgeStack(app, 'DeployEdge', { ...stackProps(), backendUrl });
 new DeployRegionalStack(app, 'DeployRegional', stackProps());
 new DeployS3Stack(app, 'DeployS3', stackProps());
 new DeployPrivateStack(app, 'DeployPrivate', stackProps());
+new DeployKeysStack(app, 'DeployKeys', stackProps());
 new DeployUpdateStack(app, 'DeployUpdateV1', { ...stackProps(), version: 1 });
 new DeployUpdateStack(app, 'DeployUpdateV2', { ...stackProps(), version: 2 });
 app.synth();

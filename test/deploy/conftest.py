@@ -83,3 +83,8 @@ def files(deployments):
 @pytest.fixture(scope="session")
 def private(deployments):
     return deployments.get("DeployPrivate")
+
+
+@pytest.fixture(scope="session")
+def keys(deployments):
+    return deployments.get("DeployKeys")

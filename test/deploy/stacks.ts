@@ -5,11 +5,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import {
   ApiAuthorization,
+  ApiKeyValue,
   EdgeApi,
   PrivateApi,
   RegionalApi,
@@ -268,6 +270,43 @@ export class DeployPrivateStack extends Stack {
     api.addRoute('GET', '/items', RouteIntegration.mock({ statusCode: 200, body: '{"items": []}' }));
 
     output(this, 'ApiId', api.restApi.restApiId);
+  }
+}
+
+/**
+ * RegionalApi, from the shape of examples/api-keys-regional-api.ts: a route that requires an API key and
+ * one that does not, a usage plan on the stage, and a key whose value the emulator's Secrets Manager
+ * generates and CloudFormation reads through a dynamic reference (the tests read the secret to call).
+ */
+export class DeployKeysStack extends Stack {
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    const keyValue = new secretsmanager.Secret(this, 'KeyValue', {
+      description: 'Value of the deploy test API key',
+      generateSecretString: { excludePunctuation: true, passwordLength: 32 },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const api = new RegionalApi(this, 'Api', {
+      apiName: 'deploy-keys',
+      authorization: ApiAuthorization.none(),
+      apiKeyRequired: true,
+      executionLogging: EMULATOR_LOGGING,
+    });
+    api.addRoute('GET', '/keyed', RouteIntegration.mock({ statusCode: 200, body: '{"keyed": true}' }));
+    api.addRoute('GET', '/free', RouteIntegration.mock({ statusCode: 200, body: '{"free": true}' }), {
+      apiKeyRequired: false,
+    });
+    const key = api.addApiKey('Client', { value: ApiKeyValue.fromSecret(keyValue) });
+    api.addUsagePlan('Basic', {
+      throttling: { rateLimit: 10, burstLimit: 5 },
+      quota: { limit: 1000, period: apigw.Period.DAY },
+      apiKeys: [key],
+    });
+
+    output(this, 'ApiId', api.restApi.restApiId);
+    output(this, 'ApiKeyId', key.keyId);
+    output(this, 'KeyValueSecretArn', keyValue.secretArn);
   }
 }
 

@@ -73,3 +73,21 @@ def test_lambda_integrations_invoke_their_function():
         "deploy stacks have no Lambda function (lambdaFunction routes, Lambda authorizers, the S3 presigned-URL "
         "routes and the account CloudWatch role's custom resource). Their templates are checked at synth."
     )
+
+
+def test_usage_plan_throttles_and_meters_each_key(keys):
+    # The plan is created with its throttling, quota and stage; a call with its key is let through
+    # (test_api_keys.py), so the key and the plan are wired as API Gateway reads them.
+    [plan] = [
+        p
+        for p in emulator.client("apigateway").get_usage_plans(keyId=keys["ApiKeyId"])["items"]
+        if any(s["apiId"] == keys["ApiId"] for s in p["apiStages"])
+    ]
+    assert plan["throttle"] == {"rateLimit": 10.0, "burstLimit": 5}
+    assert plan["quota"]["limit"] == 1000 and plan["quota"]["period"] == "DAY"
+    pytest.skip(
+        "Usage plan throttling and quotas: LocalStack checks that a key belongs to a usage plan of the stage "
+        "but enforces neither the plan's rate and burst nor its quota (its ApiKeyValidationHandler: 'We "
+        "currently do not support rate limiting or quota limit'), so a 429 for a key over its plan shows only "
+        "on AWS. The plan's values are checked at synth."
+    )

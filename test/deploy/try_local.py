@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import emulator  # noqa: E402
 from backend import start_backend  # noqa: E402
 
-STACKS = ["DeployEdge", "DeployRegional", "DeployS3", "DeployPrivate"]
+STACKS = ["DeployEdge", "DeployRegional", "DeployS3", "DeployPrivate", "DeployKeys"]
 
 
 def main(names: list[str]) -> int:

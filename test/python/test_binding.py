@@ -513,4 +513,54 @@ def test_canary_release_and_rollback_from_python():
             StageOptions(stage_name="prod", deployment_id="nfcn0x", canary=CanaryOptions(percent_traffic=150))
         )
     assert "Invalid stages[0].canary.percentTraffic: 150" in str(raised.value)
+
+
+def test_api_keys_and_usage_plans_from_python():
+    from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_secretsmanager as secretsmanager
+
+    from cdk_apigateway_presets import (
+        ApiKeyValue,
+        RegionalApi,
+        UsagePlanQuota,
+        UsagePlanRouteThrottling,
+        ThrottlingOptions,
+    )
+
+    stack = cdk.Stack(cdk.App(), "KeysFromPython")
+    api = RegionalApi(stack, "Api", api_key_required=True)
+    api.add_route("GET", "/quotes", RouteIntegration.mock())
+    secret = secretsmanager.Secret.from_secret_name_v2(stack, "KeyValue", "partner-api-key")
+    key = api.add_api_key("Partner", value=ApiKeyValue.from_secret(secret), description="Partner Co.")
+    plan = api.add_usage_plan(
+        "Gold",
+        throttling=ThrottlingOptions(rate_limit=50, burst_limit=20),
+        quota=UsagePlanQuota(limit=10000, period=apigw.Period.MONTH),
+        route_throttling=[
+            UsagePlanRouteThrottling(
+                method="GET", path="/quotes", throttling=ThrottlingOptions(rate_limit=5, burst_limit=2)
+            )
+        ],
+        api_keys=[key],
+    )
+    assert plan.usage_plan_id
+    role = iam.Role(stack, "Reader", assumed_by=iam.AccountRootPrincipal())
+    api.grant_read_api_key(key, role)
+
+    template = Template.from_stack(stack)
+    [rest_api] = resources(template, "AWS::ApiGateway::RestApi")
+    body = rest_api["Properties"]["Body"]
+    assert body["x-amazon-apigateway-api-key-source"] == "HEADER"
+    assert body["paths"]["/quotes"]["get"]["security"] == [{"sigv4": [], "api_key": []}]
+    assert api.open_api()["paths"]["/quotes"]["get"]["security"] == [{"sigv4": [], "api_key": []}]
+    [usage_plan] = resources(template, "AWS::ApiGateway::UsagePlan")
+    assert usage_plan["Properties"]["Quota"] == {"Limit": 10000, "Period": "MONTH"}
+    assert usage_plan["Properties"]["ApiStages"][0]["Throttle"] == {"/quotes/GET": {"RateLimit": 5, "BurstLimit": 2}}
+    [api_key] = resources(template, "AWS::ApiGateway::ApiKey")
+    assert "{{resolve:secretsmanager:" in str(api_key["Properties"]["Value"])
+
+    # A quota API Gateway would refuse fails at synth, naming the prop.
+    with pytest.raises(RuntimeError) as raised:
+        api.add_usage_plan("Bad", quota=UsagePlanQuota(limit=-1, period=apigw.Period.DAY))
+    assert "Invalid usagePlan.quota.limit: -1" in str(raised.value)
     assert PresetErrors.is_validation_error(str(raised.value)) is True
