@@ -1,6 +1,8 @@
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
+import { ApiKeyOptions } from '../traffic/api-keys';
+import { UsagePlanOptions } from '../traffic/usage-plans';
 import { RouteIntegration } from '../integrations/route-integration';
 import { ApiRoute } from './api-route';
 import { RouteOptions } from './options';
@@ -49,6 +51,31 @@ export interface IRestApiPreset extends IConstruct {
    * @param stageName the stage; every stage with a cache cluster when not given
    */
   grantInvalidateCache(grantee: iam.IGrantable, stageName?: string): iam.Grant;
+
+  /**
+   * Adds an API key, `ApiKey.<id>` under the preset. Keep the id stable: a new id makes CloudFormation
+   * replace the key (and API Gateway generate a new value, unless the value comes from a secret).
+   *
+   * @param id the key's construct id, unique among the API's keys
+   * @param options where its value comes from, and its description
+   */
+  addApiKey(id: string, options?: ApiKeyOptions): apigw.ApiKey;
+
+  /**
+   * Adds a usage plan, `UsagePlan.<id>` under the preset, covering the API's stages (all, or those named).
+   *
+   * @param id the plan's construct id
+   * @param options throttling, quota, stages, per-route throttling and API keys of the plan
+   */
+  addUsagePlan(id: string, options?: UsagePlanOptions): apigw.UsagePlan;
+
+  /**
+   * Lets `grantee` read the value of a key made with `addApiKey`.
+   *
+   * @param apiKey a key `addApiKey` returned
+   * @param grantee who may read it
+   */
+  grantReadApiKey(apiKey: apigw.IApiKey, grantee: iam.IGrantable): iam.Grant;
 
   /**
    * The API's contract: its OpenAPI 3.0 document without API Gateway's extensions or deploy-time
