@@ -127,6 +127,10 @@ test('the acknowledgements a PrivateApi adds (docs/COMPLIANCE.md must list each)
     [
       'Api/Resource AwsSolutions-APIG2',
       'EndpointSecurityGroup AwsSolutions-EC23',
+      ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].flatMap((pack) => [
+        `EndpointSecurityGroup ${pack}-EC2RestrictedCommonPorts`,
+        `EndpointSecurityGroup ${pack}-EC2RestrictedSSH`,
+      ]),
       'Stage.prod/Resource AwsSolutions-APIG3',
       'Stage.prod/Resource Serverless-APIGWStructuredLogging',
     ].sort(),
@@ -212,6 +216,18 @@ test('the acknowledgements the library makes itself (docs/COMPLIANCE.md must lis
       'AccountLogging/HandlerRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
       'AccountLogging/Handler Serverless-LambdaDLQ',
       'AccountLogging/Handler Serverless-LambdaTracing',
+      // For ComplianceProfile.REGULATED's packs, made whatever the profile: the handler and roles are the same.
+      'AccountLogging/Handler HIPAA.Security-LambdaConcurrency',
+      'AccountLogging/Handler HIPAA.Security-LambdaDLQ',
+      'AccountLogging/Handler HIPAA.Security-LambdaInsideVPC',
+      'AccountLogging/Handler NIST.800.53.R5-LambdaConcurrency',
+      'AccountLogging/Handler NIST.800.53.R5-LambdaDLQ',
+      'AccountLogging/Handler NIST.800.53.R5-LambdaInsideVPC',
+      'AccountLogging/Handler PCI.DSS.321-LambdaInsideVPC',
+      ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].flatMap((pack) => [
+        `AccountLogging/Role ${pack}-IAMNoInlinePolicy`,
+        `AccountLogging/HandlerRole ${pack}-IAMNoInlinePolicy`,
+      ]),
       'Api/Resource AwsSolutions-APIG2',
       'Stage.prod/Resource Serverless-APIGWStructuredLogging',
     ].sort(),

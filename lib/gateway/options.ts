@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { ComplianceProfile } from '../compliance/compliance-profile';
 import { AccessLogs } from '../observability/access-logs';
 import { ApiAuthorization } from '../security/auth';
 import { RouteCacheOptions, StageCachingOptions } from '../traffic/caching';
@@ -211,6 +212,16 @@ export interface RestApiPresetProps {
    * @default true
    */
   readonly urlOutputs?: boolean;
+
+  /**
+   * The compliance rules the API is built to pass. `ComplianceProfile.REGULATED` adds what the
+   * `HIPAA.Security`, `NIST.800.53.R5` and `PCI.DSS.321` cdk-nag packs require: a customer managed KMS
+   * key for every log group and bucket the preset creates, a web ACL with logging on every API (private
+   * ones too), a client certificate on every stage, and an encrypted cache cluster on every stage
+   * that caches only the routes that ask, per caller (docs/COMPLIANCE.md).
+   * @default ComplianceProfile.BASELINE
+   */
+  readonly compliance?: ComplianceProfile;
 }
 
 /**

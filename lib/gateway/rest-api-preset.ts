@@ -5,6 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IDependable } from 'constructs';
+import { isRegulated } from '../compliance/compliance-profile';
+import * as regulated from '../compliance/regulated';
 import { configureAccountCloudWatchRole } from '../observability/account-logging';
 import { AccessLogs } from '../observability/access-logs';
 import { warnWhenNeverMapped } from '../domains/api-mapping';
@@ -15,7 +17,7 @@ import { CorsOptions, integrationResponseCors, validateCors } from '../cors/cors
 import { bindCustomDomain, checkCustomDomain, checkCustomDomainReach } from '../domains/custom-domain';
 import { acknowledgeRequestValidation, RequestModels } from '../security/request-validation';
 import { renderResourcePolicy } from '../security/resource-policy';
-import { acknowledgeNoWebAclByDefault, associateWebAcl, createWebAcl } from '../security/waf';
+import { acknowledgeNoWebAclByDefault, associateWebAcl, createWebAcl, logWebAcl } from '../security/waf';
 import { InvokePermissions } from '../integrations/invoke-permissions';
 import { RouteIntegration } from '../integrations/route-integration';
 import { PresetValidationError } from '../private/errors';
@@ -130,6 +132,12 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     const customDomain = props.customDomain
       ? checkCustomDomain(this, props.customDomain, endpointType, !disableExecuteApiEndpoint)
       : undefined;
+    // ComplianceProfile.REGULATED: every log group under the preset is encrypted with its key.
+    const regulatedProfile = isRegulated(props.compliance);
+    if (regulatedProfile) {
+      regulated.checkWafKept(this, props.waf?.enabled);
+      regulated.encryptLogGroupsUnder(this, regulated.complianceKey(this));
+    }
     if (disableExecuteApiEndpoint && !customDomain && endpointType === apigw.EndpointType.PRIVATE) {
       throw new PresetValidationError(
         this,
@@ -196,6 +204,13 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.accessLogGroup = accessLogs.logGroup;
     this.accessLogDeliveryStream = accessLogs.deliveryStream;
     this.accessLogDestinationBucket = accessLogs.bucket;
+    if (
+      regulatedProfile &&
+      accessLogs.logGroup &&
+      !accessLogs.logGroup.node.path.startsWith(`${this.node.path}/`)
+    ) {
+      regulated.checkGivenLogGroup(this, 'accessLogs', accessLogs.logGroup);
+    }
     let accountRole: IDependable | undefined;
     if (props.executionLogging?.manageAccountRole !== false) {
       accountRole = configureAccountCloudWatchRole(this).dependable;
@@ -203,9 +218,12 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
 
     // Stages, each behind the web ACL (a preset may leave it out unless asked for).
     this.webAcl =
-      props.waf === undefined && !shape.wafByDefault
+      props.waf === undefined && !shape.wafByDefault && !regulatedProfile
         ? undefined
         : createWebAcl(this, props.waf, additions.wafRules, additions.clientIpHeader);
+    if (regulatedProfile && this.webAcl) {
+      logWebAcl(this, this.webAcl);
+    }
     this.stages = this.resolvedStages.map((resolved) => {
       const stage = createStage(this, resolved, {
         deployment: this.deployment,
@@ -224,6 +242,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       }
       return stage;
     });
+    if (regulatedProfile) {
+      regulated.attachClientCertificate(this, this.stages);
+    }
     // The RestApi's own url/urlForPath (escape hatch users) then point at the first stage.
     this.restApi.deploymentStage = this.stages[0];
     const stageUrl = additions.stageUrl;

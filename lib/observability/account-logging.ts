@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
+import { acknowledgeInPacks, REGULATED_PACKS } from '../private/regulated-packs';
 import { newestNodejsRuntime } from '../private/runtimes';
 
 /** What `configureAccountCloudWatchRole` created. */
@@ -63,6 +64,14 @@ class AccountLogging extends Construct {
         'with the stack while the retained role stays in use. Add statements to its inline policy instead.',
     );
     acknowledgeLogGroupWildcard(role);
+    acknowledgeInPacks(
+      role,
+      'IAMNoInlinePolicy',
+      REGULATED_PACKS,
+      'The role is retained when the stack is deleted, because other APIs of the account may log through it; its ' +
+        'inline policy is retained with it. A managed policy would be a second resource to retain and could be ' +
+        'attached to other principals; the inline one grants only log writes in this account and Region.',
+    );
 
     // Retained like every log group of the library: after a failed first deployment rolls the stack
     // back, these logs are the only record of why the setting could not be made.
@@ -82,6 +91,14 @@ class AccountLogging extends Construct {
       handlerRole,
       'The account-logging handler role must not get a separate policy (e.g. from a grant): the custom resource ' +
         'would not wait for it. Add statements to its inline policy instead.',
+    );
+    acknowledgeInPacks(
+      handlerRole,
+      'IAMNoInlinePolicy',
+      REGULATED_PACKS,
+      'Inline on the role so that the function, and so the custom resource, cannot run before its permissions ' +
+        'exist (a separate policy is a separate resource CloudFormation may create later). It serves this one ' +
+        'role, names exact actions on exact resources, and is deleted with it.',
     );
     Validations.of(handlerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]`,
@@ -107,6 +124,30 @@ class AccountLogging extends Construct {
         'CloudFormation invokes this handler once per stack operation and fails the deployment when it fails or ' +
         'does not answer; a dead-letter queue would only hold events nobody acts on.',
     });
+    acknowledgeInPacks(
+      handler,
+      'LambdaDLQ',
+      ['HIPAA.Security', 'NIST.800.53.R5'],
+      'CloudFormation invokes this handler once per stack operation and fails the deployment when it fails or ' +
+        'does not answer; a dead-letter queue would only hold events nobody acts on.',
+    );
+    acknowledgeInPacks(
+      handler,
+      'LambdaConcurrency',
+      ['HIPAA.Security', 'NIST.800.53.R5'],
+      'CloudFormation invokes this handler once per stack operation, so it never runs more than a few times at ' +
+        'once. Reserved concurrency is taken from the account: Lambda keeps at least 100 of it unreserved ' +
+        '("Configuring reserved concurrency for a function", AWS Lambda developer guide), so in an account whose ' +
+        'concurrency quota is at its minimum the reservation, and the deployment, would fail.',
+    );
+    acknowledgeInPacks(
+      handler,
+      'LambdaInsideVPC',
+      REGULATED_PACKS,
+      'The handler receives no network traffic and calls only AWS APIs (API Gateway account settings and ' +
+        'iam:GetRole). A public API has no VPC; in one, the handler would need a NAT gateway or interface ' +
+        'endpoints the library would have to create, and would reach the same AWS endpoints.',
+    );
     Validations.of(handler).acknowledge({
       id: 'Serverless-LambdaTracing',
       reason:

@@ -1,8 +1,9 @@
-import { Annotations, Lazy, Names, Token, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Lazy, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { defaultWafManagedRuleGroups, defaultWafRateLimit } from '../private/defaults';
+import { defaultAccessLogGroup, defaultWafManagedRuleGroups, defaultWafRateLimit } from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 
 /** Web ACL settings for a preset. */
@@ -309,4 +310,41 @@ export function acknowledgeNoWebAclByDefault(stage: apigw.Stage): void {
       'policy denies every other request; the internet-facing threats the web ACL blocks (bots, IP reputation, floods ' +
       'from anywhere) do not reach it. A web ACL is created when the preset is given `waf`.',
   });
+}
+
+/** What WAF requires the name of a CloudWatch Logs destination to start with. */
+export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
+
+/**
+ * Sends the web ACL's logs to scope/WebAclLogs, a log group named `aws-waf-logs-<unique>` (WAF logs only to
+ * a log group whose name starts with that prefix: "Sending web ACL traffic logs to an Amazon CloudWatch
+ * Logs log group", AWS WAF developer guide), retained for a year like the access logs, through
+ * scope/WebAclLogging. The `Authorization` header is redacted: it holds the caller's credentials.
+ *
+ * WAF's log delivery adds itself to the account's CloudWatch Logs resource policy when the deploying role
+ * may call `logs:PutResourcePolicy` ("Logs sent to CloudWatch Logs", CloudWatch Logs user guide).
+ */
+export function logWebAcl(scope: Construct, webAcl: wafv2.CfnWebACL): logs.LogGroup {
+  const defaults = defaultAccessLogGroup();
+  // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
+  const logGroup = new logs.LogGroup(scope, 'WebAclLogs', {
+    logGroupName: `${WAF_LOG_GROUP_PREFIX}${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}`,
+    retention: defaults.retention,
+    removalPolicy: defaults.removalPolicy,
+  });
+  // The log group's `Arn` attribute ends in `:*`, which WAF refuses: the ARN is built from the name.
+  const logGroupArn = Stack.of(scope).formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: logGroup.logGroupName,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
+  const logging = new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
+    resourceArn: webAcl.attrArn,
+    logDestinationConfigs: [logGroupArn],
+    redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+  });
+  logging.node.addDependency(logGroup);
+  return logGroup;
 }
