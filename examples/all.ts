@@ -5,6 +5,7 @@ import { MinimalEdgeApiStack } from './minimal-edge-api';
 import { PrivateDomainApiStack } from './private-domain-api';
 import { PrivateVpcApiStack } from './private-vpc-api';
 import { RegionalCloudFrontApiStack } from './regional-cloudfront-api';
+import { RegulatedApiStack } from './regulated-api';
 import { S3AssetsApiStack } from './s3-assets-api';
 import { S3UploadApiStack } from './s3-upload-api';
 import { SqsIngestionApiStack } from './sqs-ingestion-api';
@@ -12,6 +13,9 @@ import { StepFunctionsCheckoutApiStack } from './step-functions-checkout-api';
 import { StreamingRegionalApiStack } from './streaming-regional-api';
 import { TokenAuthorizerEdgeApiStack } from './token-authorizer-edge-api';
 import { VersionedEdgeApiStack } from './versioned-edge-api';
+
+/** The id of the example stack built with ComplianceProfile.REGULATED, which the regulated packs check too. */
+export const REGULATED_EXAMPLE = 'RegulatedApi';
 
 /**
  * Adds every example stack to `app`, each under its own id. bin/app.ts synthesizes them, and the nag and
@@ -32,5 +36,6 @@ export function addExampleStacks(app: App): Stack[] {
     new S3AssetsApiStack(app, 'S3AssetsApi'),
     new S3UploadApiStack(app, 'S3UploadApi'),
     new FirehoseLogsRegionalApiStack(app, 'FirehoseLogsRegionalApi'),
+    new RegulatedApiStack(app, REGULATED_EXAMPLE),
   ];
 }
