@@ -123,7 +123,8 @@ export interface RestApiPresetProps {
 
   /**
    * A cache cluster for every stage that does not set its own.
-   * @default - no cache cluster
+   * @default - no cache cluster; under `ComplianceProfile.REGULATED`, a 0.5 GB encrypted one that caches only
+   * the routes that ask
    */
   readonly caching?: StageCachingOptions;
 
@@ -137,7 +138,7 @@ export interface RestApiPresetProps {
   /**
    * The web ACL associated with every stage.
    * @default - a web ACL with AWS managed rules and a per-IP rate limit of 2000 requests per 5 minutes
-   * (a private API has none unless this is given)
+   * (a private API has none unless this is given or `compliance` is `ComplianceProfile.REGULATED`)
    */
   readonly waf?: WafOptions;
 

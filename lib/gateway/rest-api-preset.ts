@@ -132,11 +132,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     const customDomain = props.customDomain
       ? checkCustomDomain(this, props.customDomain, endpointType, !disableExecuteApiEndpoint)
       : undefined;
-    // ComplianceProfile.REGULATED: every log group under the preset is encrypted with its key.
     const regulatedProfile = isRegulated(props.compliance);
     if (regulatedProfile) {
       regulated.checkWafKept(this, props.waf?.enabled);
-      regulated.encryptLogGroupsUnder(this, regulated.complianceKey(this));
     }
     if (disableExecuteApiEndpoint && !customDomain && endpointType === apigw.EndpointType.PRIVATE) {
       throw new PresetValidationError(
@@ -145,6 +143,11 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
         true,
         'A private API is reached through its default endpoint or its own customDomain; give it a customDomain, or keep the default endpoint.',
       );
+    }
+
+    // ComplianceProfile.REGULATED: every log group under the preset is encrypted with its key.
+    if (regulatedProfile) {
+      regulated.encryptLogGroupsUnder(this, regulated.complianceKey(this));
     }
 
     // What the preset adds (a private API's endpoints), and who may call the API.
