@@ -69,6 +69,10 @@ const presets: Array<[Stack, IConstruct]> = [
     return ping(new PrivateApi(s, 'Api', { vpcEndpoints: [endpoint], compliance: REGULATED }));
   }),
   presetStack('RegulatedS3ProxyApi', (s) => new S3ProxyApi(s, 'Api', { compliance: REGULATED })),
+  // Beyond the defaults: access logs through a Firehose stream and bucket the preset creates.
+  presetStack('RegulatedFirehoseLogsApi', (s) =>
+    ping(new RegionalApi(s, 'Api', { compliance: REGULATED, accessLogs: AccessLogs.firehose() })),
+  ),
   presetStack('RegulatedCloudFrontApi', (s) =>
     // Behind CloudFront a preset requires a credential CloudFront leaves intact (not IAM).
     ping(
