@@ -94,6 +94,7 @@ export class ApiCloudFront {
       wafRules: [originVerifyRule(secretValue), ...(this.options.certificate ? [] : [viewerTlsRule()])],
       // Every request reaches the web ACL from a CloudFront address: its per-IP limit counts viewers.
       clientIpHeader: VIEWER_IP_HEADER,
+      secretHeaders: [ORIGIN_VERIFY_HEADER],
       // And the resource policy sees that address too, and no signed request.
       front: {
         prop: 'cloudFront',

@@ -225,7 +225,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
         ? undefined
         : createWebAcl(this, props.waf, additions.wafRules, additions.clientIpHeader);
     if (regulatedProfile && this.webAcl) {
-      logWebAcl(this, this.webAcl);
+      logWebAcl(this, this.webAcl, additions.secretHeaders);
     }
     this.stages = this.resolvedStages.map((resolved) => {
       const stage = createStage(this, resolved, {

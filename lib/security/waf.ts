@@ -319,12 +319,17 @@ export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
  * Sends the web ACL's logs to scope/WebAclLogs, a log group named `aws-waf-logs-<unique>` (WAF logs only to
  * a log group whose name starts with that prefix: "Sending web ACL traffic logs to an Amazon CloudWatch
  * Logs log group", AWS WAF developer guide), retained for a year like the access logs, through
- * scope/WebAclLogging. The `Authorization` header is redacted: it holds the caller's credentials.
+ * scope/WebAclLogging. The `Authorization` header is redacted, as are `secretHeaders`: they hold the
+ * caller's credentials or a secret of the preset's (WAF matches header names case-insensitively).
  *
  * WAF's log delivery adds itself to the account's CloudWatch Logs resource policy when the deploying role
  * may call `logs:PutResourcePolicy` ("Logs sent to CloudWatch Logs", CloudWatch Logs user guide).
  */
-export function logWebAcl(scope: Construct, webAcl: wafv2.CfnWebACL): logs.LogGroup {
+export function logWebAcl(
+  scope: Construct,
+  webAcl: wafv2.CfnWebACL,
+  secretHeaders: string[] = [],
+): logs.LogGroup {
   const defaults = defaultAccessLogGroup();
   // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
   const logGroup = new logs.LogGroup(scope, 'WebAclLogs', {
@@ -343,7 +348,9 @@ export function logWebAcl(scope: Construct, webAcl: wafv2.CfnWebACL): logs.LogGr
   const logging = new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
     resourceArn: webAcl.attrArn,
     logDestinationConfigs: [logGroupArn],
-    redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+    redactedFields: ['authorization', ...secretHeaders].map((name) => ({
+      singleHeader: { Name: name.toLowerCase() },
+    })),
   });
   logging.node.addDependency(logGroup);
   return logGroup;

@@ -240,6 +240,16 @@ describe('what REGULATED adds', () => {
     });
   });
 
+  test("behind CloudFront, the web ACL's logs leave out the origin-verify secret too", () => {
+    const template = Template.fromStack(presets.find(([s]) => s.stackName === 'RegulatedCloudFrontApi')![0]);
+    template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [
+        { SingleHeader: { Name: 'authorization' } },
+        { SingleHeader: { Name: 'x-origin-verify' } },
+      ],
+    });
+  });
+
   test('a private API gets a web ACL too', () => {
     const template = Template.fromStack(presets[2][0]);
     template.resourceCountIs('AWS::WAFv2::WebACL', 1);
