@@ -114,8 +114,8 @@ export function checkGivenLogGroup(scope: Construct, prop: string, logGroup: log
 /**
  * Creates scope/ClientCertificate and has every stage present it to HTTP backends, so a backend can
  * tell requests from API Gateway apart ("Generate and configure an SSL certificate for backend
- * authentication in API Gateway", API Gateway developer guide). API Gateway generates it; it is valid
- * for a year and must then be rotated.
+ * authentication in API Gateway", API Gateway developer guide). API Gateway generates it; it expires
+ * and must then be rotated ("Rotate an expiring client certificate", same page).
  */
 export function attachClientCertificate(scope: Construct, stages: apigw.Stage[]): apigw.CfnClientCertificate {
   // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
