@@ -9,6 +9,7 @@ import { MinimalEdgeApiStack } from './minimal-edge-api';
 import { PrivateDomainApiStack } from './private-domain-api';
 import { PrivateVpcApiStack } from './private-vpc-api';
 import { RegionalCloudFrontApiStack } from './regional-cloudfront-api';
+import { RegulatedApiStack } from './regulated-api';
 import { S3AssetsApiStack } from './s3-assets-api';
 import { S3UploadApiStack } from './s3-upload-api';
 import { SqsIngestionApiStack } from './sqs-ingestion-api';
@@ -16,6 +17,9 @@ import { StepFunctionsCheckoutApiStack } from './step-functions-checkout-api';
 import { StreamingRegionalApiStack } from './streaming-regional-api';
 import { TokenAuthorizerEdgeApiStack } from './token-authorizer-edge-api';
 import { VersionedEdgeApiStack } from './versioned-edge-api';
+
+/** The id of the example stack built with ComplianceProfile.REGULATED, which the regulated packs check too. */
+export const REGULATED_EXAMPLE = 'RegulatedApi';
 
 /**
  * Adds every example stack to `app`, each under its own id. bin/app.ts synthesizes them, and the nag and
@@ -40,5 +44,6 @@ export function addExampleStacks(app: App): Stack[] {
     new CanaryReleaseApiStack(app, 'CanaryReleaseApi'),
     new CacheInvalidationEdgeApiStack(app, 'CacheInvalidationEdgeApi'),
     new ApiKeysRegionalApiStack(app, 'ApiKeysRegionalApi'),
+    new RegulatedApiStack(app, REGULATED_EXAMPLE),
   ];
 }

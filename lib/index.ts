@@ -53,3 +53,4 @@ export * from './presets/regional-api';
 export * from './presets/s3-proxy-api';
 export { ApiDefinitionChecks } from './nag/api-definition-checks';
 export { PresetErrors } from './errors';
+export { ComplianceProfile } from './compliance/compliance-profile';

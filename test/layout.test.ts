@@ -12,6 +12,7 @@ const LIB = path.join(__dirname, '..', 'lib');
  */
 const LAYERS: string[][] = [
   ['private'], // not exported: defaults, limits, errors, OpenAPI helpers
+  ['compliance'], // ComplianceProfile and what REGULATED adds: the key, encrypted log groups, the client certificate
   ['cors'], // cross-origin headers, which integrations and gateway responses carry
   ['integrations'], // RouteIntegration factories
   ['security'], // authorizers, WAF, resource policies, request validation

@@ -9,6 +9,7 @@ import type { CloudFrontOptions } from './cloudfront-options';
 import type { CorsOptions } from '../cors/cors';
 import type { CustomDomainOptions } from '../domains/custom-domain';
 import type { WafOptions } from '../security/waf';
+import { ComplianceProfile } from '../compliance/compliance-profile';
 
 /** What the CloudFront checks need from the preset's props. */
 export interface CloudFrontContext {
@@ -18,6 +19,7 @@ export interface CloudFrontContext {
   readonly customDomain?: CustomDomainOptions;
   readonly disableExecuteApiEndpoint?: boolean;
   readonly cors?: CorsOptions;
+  readonly compliance?: ComplianceProfile;
 }
 
 /** The integration timeout of a route that sets none. */

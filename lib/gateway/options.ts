@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import { ComplianceProfile } from '../compliance/compliance-profile';
 import { AccessLogs } from '../observability/access-logs';
 import { ApiAlarmsOptions } from '../observability/alarms';
 import { ApiDashboardOptions } from '../observability/dashboard';
@@ -150,7 +151,8 @@ export interface RestApiPresetProps {
 
   /**
    * A cache cluster for every stage that does not set its own.
-   * @default - no cache cluster
+   * @default - no cache cluster; under `ComplianceProfile.REGULATED`, a 0.5 GB encrypted one that caches only
+   * the routes that ask
    */
   readonly caching?: StageCachingOptions;
 
@@ -164,7 +166,7 @@ export interface RestApiPresetProps {
   /**
    * The web ACL associated with every stage.
    * @default - a web ACL with AWS managed rules and a per-IP rate limit of 2000 requests per 5 minutes
-   * (a private API has none unless this is given)
+   * (a private API has none unless this is given or `compliance` is `ComplianceProfile.REGULATED`)
    */
   readonly waf?: WafOptions;
 
@@ -286,6 +288,16 @@ export interface RestApiPresetProps {
    * @default apigw.ApiKeySourceType.HEADER
    */
   readonly apiKeySource?: apigw.ApiKeySourceType;
+
+  /**
+   * The compliance rules the API is built to pass. `ComplianceProfile.REGULATED` adds what the
+   * `HIPAA.Security`, `NIST.800.53.R5` and `PCI.DSS.321` cdk-nag packs require: a customer managed KMS
+   * key for every log group and bucket the preset creates, a web ACL with logging on every API (private
+   * ones too), a client certificate on every stage, and an encrypted cache cluster on every stage
+   * that caches only the routes that ask, per caller (docs/COMPLIANCE.md).
+   * @default ComplianceProfile.BASELINE
+   */
+  readonly compliance?: ComplianceProfile;
 }
 
 /**

@@ -51,6 +51,8 @@ export interface PresetAdditions {
    * preset's (the web ACL's per-client rate limit counts that address instead of the source IP).
    */
   readonly clientIpHeader?: string;
+  /** Request headers holding a secret of the preset's, which the web ACL's logs leave out. */
+  readonly secretHeaders?: string[];
   /**
    * Checks a route before the engine does, so a route that cannot work leaves no trace. Returns the
    * warnings (id, message) to leave on the route once it is recorded.

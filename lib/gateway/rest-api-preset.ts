@@ -8,6 +8,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IDependable } from 'constructs';
+import { isRegulated } from '../compliance/compliance-profile';
+import * as regulated from '../compliance/regulated';
 import { configureAccountCloudWatchRole } from '../observability/account-logging';
 import { AccessLogs } from '../observability/access-logs';
 import { createAlarms } from '../observability/alarms';
@@ -33,6 +35,7 @@ import {
   acknowledgeNoWebAclByDefault,
   associateWebAcl,
   createWebAcl,
+  logWebAcl,
   webAclMetricName,
 } from '../security/waf';
 import { outputDeploymentId } from '../release/canary';
@@ -168,6 +171,10 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     const customDomain = props.customDomain
       ? checkCustomDomain(this, props.customDomain, endpointType, !disableExecuteApiEndpoint)
       : undefined;
+    const regulatedProfile = isRegulated(props.compliance);
+    if (regulatedProfile) {
+      regulated.checkWafKept(this, props.waf?.enabled);
+    }
     if (disableExecuteApiEndpoint && !customDomain && endpointType === apigw.EndpointType.PRIVATE) {
       throw new PresetValidationError(
         this,
@@ -175,6 +182,11 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
         true,
         'A private API is reached through its default endpoint or its own customDomain; give it a customDomain, or keep the default endpoint.',
       );
+    }
+
+    // ComplianceProfile.REGULATED: every log group under the preset is encrypted with its key.
+    if (regulatedProfile) {
+      regulated.encryptLogGroupsUnder(this, regulated.complianceKey(this));
     }
 
     // What the preset adds (a private API's endpoints), and who may call the API.
@@ -235,6 +247,13 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
     this.accessLogDeliveryStream = accessLogs.deliveryStream;
     this.accessLogDestinationBucket = accessLogs.bucket;
     this.accessLogQueries = accessLogs.queries ?? [];
+    if (
+      regulatedProfile &&
+      accessLogs.logGroup &&
+      !accessLogs.logGroup.node.path.startsWith(`${this.node.path}/`)
+    ) {
+      regulated.checkGivenLogGroup(this, 'accessLogs', accessLogs.logGroup);
+    }
     let accountRole: IDependable | undefined;
     if (props.executionLogging?.manageAccountRole !== false) {
       accountRole = configureAccountCloudWatchRole(this).dependable;
@@ -242,9 +261,12 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
 
     // Stages, each behind the web ACL (a preset may leave it out unless asked for).
     this.webAcl =
-      props.waf === undefined && !shape.wafByDefault
+      props.waf === undefined && !shape.wafByDefault && !regulatedProfile
         ? undefined
         : createWebAcl(this, props.waf, additions.wafRules, additions.clientIpHeader);
+    if (regulatedProfile && this.webAcl) {
+      logWebAcl(this, this.webAcl, additions.secretHeaders);
+    }
     this.stages = this.resolvedStages.map((resolved) => {
       const stage = createStage(this, resolved, {
         deployment: this.deployment,
@@ -297,6 +319,9 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
           : [],
       ),
     );
+    if (regulatedProfile) {
+      regulated.attachClientCertificate(this, this.stages);
+    }
     // The RestApi's own url/urlForPath (escape hatch users) then point at the first stage.
     this.restApi.deploymentStage = this.stages[0];
     const stageUrl = additions.stageUrl;

@@ -1,6 +1,7 @@
 import { Annotations, Duration, Lazy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
+import { isRegulated } from '../compliance/compliance-profile';
 import { accessLogFormat } from '../observability/access-logs';
 import { CacheSize } from '../traffic/caching';
 import { ThrottlingOptions } from '../traffic/throttling';
@@ -23,6 +24,11 @@ export interface ResolvedStage {
     /** The method setting `unauthorizedCacheControlHeaderStrategy` applied to every method. */
     readonly unauthorizedCacheControl: string;
     readonly flushOnDeploy: boolean;
+    /**
+     * Whether the stage-wide method setting turns caching on, with a TTL of 0 seconds: nothing is cached
+     * unless a route asks (ComplianceProfile.REGULATED).
+     */
+    readonly enabledStageWide: boolean;
   };
   readonly loggingLevel: apigw.MethodLoggingLevel;
   readonly dataTrace: boolean;
@@ -73,12 +79,24 @@ export function resolveStages(scope: Construct, props: RestApiPresetProps): Reso
     const throttling = stage.throttling ?? props.throttling ?? defaults.defaultThrottling();
     limits.checkThrottling(scope, stage.throttling ? `${prop}.throttling` : 'throttling', throttling);
 
-    const caching = stage.caching ?? props.caching;
+    // A regulated API has an encrypted cache cluster on every stage (HIPAA/NIST/PCI APIGWCacheEnabledAndEncrypted).
+    const regulated = isRegulated(props.compliance);
+    const caching = stage.caching ?? props.caching ?? (regulated ? {} : undefined);
     let cache: ResolvedStage['cache'];
     if (caching) {
       const cacheDefaults = defaults.defaultCache();
       const ttl = caching.ttl ?? cacheDefaults.ttl;
-      limits.checkCacheTtl(scope, stage.caching ? `${prop}.caching.ttl` : 'caching.ttl', ttl);
+      const cachingProp = stage.caching ? `${prop}.caching` : 'caching';
+      limits.checkCacheTtl(scope, `${cachingProp}.ttl`, ttl);
+      if (regulated && caching.encrypted === false) {
+        throw new PresetValidationError(
+          scope,
+          `${cachingProp}.encrypted`,
+          false,
+          'ComplianceProfile.REGULATED encrypts every cache cluster (HIPAA.Security, NIST.800.53.R5 and PCI.DSS.321 ' +
+            'APIGWCacheEnabledAndEncrypted): remove encrypted: false.',
+        );
+      }
       cache = {
         size: caching.size ?? CacheSize.GB_0_5,
         ttl,
@@ -86,6 +104,7 @@ export function resolveStages(scope: Construct, props: RestApiPresetProps): Reso
         unauthorizedCacheControl:
           caching.unauthorizedCacheControl?.strategy ?? cacheDefaults.unauthorizedCacheControl,
         flushOnDeploy: caching.flushOnDeploy ?? cacheDefaults.flushOnDeploy,
+        enabledStageWide: regulated,
       };
     }
 
@@ -249,9 +268,14 @@ function stageWideMethodSetting(stage: ResolvedStage): apigw.CfnStage.MethodSett
     metricsEnabled: stage.detailedMetrics,
     throttlingRateLimit: stage.throttling.rateLimit,
     throttlingBurstLimit: stage.throttling.burstLimit,
-    cachingEnabled: false,
+    // Under REGULATED on, with a TTL of 0 ("TTL=0 means caching is disabled", API Gateway developer guide,
+    // "Cache settings for REST APIs in API Gateway"): only the routes that ask are cached, each per caller.
+    cachingEnabled: stage.cache?.enabledStageWide ?? false,
     ...(stage.cache
-      ? { cacheDataEncrypted: stage.cache.encrypted, cacheTtlInSeconds: stage.cache.ttl.toSeconds() }
+      ? {
+          cacheDataEncrypted: stage.cache.encrypted,
+          cacheTtlInSeconds: stage.cache.enabledStageWide ? 0 : stage.cache.ttl.toSeconds(),
+        }
       : {}),
   };
 }

@@ -1,5 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeInPacks, REGULATED_PACKS } from '../private/regulated-packs';
+import { INLINE_INTEGRATION_POLICY } from './s3-access';
 
 /** Where an API's integration roles live, under the preset. */
 const CONTAINER_ID = 'IntegrationRoles';
@@ -30,9 +32,11 @@ export function integrationRole(
   if (existing) {
     return existing as iam.Role;
   }
-  return new iam.Role(container, id, {
+  const role = new iam.Role(container, id, {
     assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
     description,
     inlinePolicies: { Integration: new iam.PolicyDocument({ statements: statements() }) },
   });
+  acknowledgeInPacks(role, 'IAMNoInlinePolicy', REGULATED_PACKS, INLINE_INTEGRATION_POLICY);
+  return role;
 }

@@ -2,6 +2,14 @@ import { Aws, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgeInPacks, REGULATED_PACKS } from '../private/regulated-packs';
+
+/** Why an API Gateway integration role keeps its policy inline (IAMNoInlinePolicy). */
+export const INLINE_INTEGRATION_POLICY =
+  'Inline so that the permissions exist as soon as the role does, before API Gateway first assumes it (a ' +
+  'separate policy is a separate resource CloudFormation may create later). The policy serves this one role, ' +
+  'which only API Gateway can assume, names exact actions on exact resources, and is deleted with it; a managed ' +
+  'policy would hold the same statements and could be attached to other principals.';
 
 /** Object actions that decrypt an SSE-KMS object, and those that encrypt one. */
 const KMS_ACTIONS_FOR: Record<string, string> = {
@@ -171,6 +179,7 @@ export function s3IntegrationAccess(api: IConstruct, bucket: s3.IBucket): S3Inte
       // Inline: the permissions exist as soon as the role does, before the API is first called.
       inlinePolicies: { S3Access: policy },
     });
+    acknowledgeInPacks(role, 'IAMNoInlinePolicy', REGULATED_PACKS, INLINE_INTEGRATION_POLICY);
     access = { role, permissions: new BucketPermissions(role, bucket, (s) => policy.addStatements(s)) };
     byBucket.set(id, access);
   }

@@ -236,8 +236,17 @@ function methodSetting(settings: Json[], path: string, method: string): Json | u
 }
 
 /**
+ * Whether a method setting caches: it enables caching with a TTL other than 0 ("TTL=0 means caching is
+ * disabled": "Cache settings for REST APIs in API Gateway", API Gateway developer guide; without a TTL the
+ * stage's default of 300 seconds applies).
+ */
+function caches(setting: Json | undefined): boolean {
+  return setting?.CachingEnabled === true && setting.CacheTtlInSeconds !== 0;
+}
+
+/**
  * The operations a stage caches: the stage has a cache cluster, and the method setting that applies
- * to the operation (for ANY, to any method it serves) enables caching.
+ * to the operation (for ANY, to any method it serves) enables caching with a TTL above 0.
  */
 export function cachedOperations(definition: Definition, stage: Json): CachedOperation[] {
   if (stage.CacheClusterEnabled !== true) {
@@ -246,8 +255,8 @@ export function cachedOperations(definition: Definition, stage: Json): CachedOpe
   const settings = (Array.isArray(stage.MethodSettings) ? stage.MethodSettings : []).filter(isObject);
   return operationsOf(definition)
     .filter((op) =>
-      (op.method === 'ANY' ? ANY_METHODS : [op.method]).some(
-        (method) => methodSetting(settings, op.path, method)?.CachingEnabled === true,
+      (op.method === 'ANY' ? ANY_METHODS : [op.method]).some((method) =>
+        caches(methodSetting(settings, op.path, method)),
       ),
     )
     .map((operation) => ({ operation }));

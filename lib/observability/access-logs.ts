@@ -10,6 +10,7 @@ import { flattenReference } from '../integrations/s3-access';
 import { defaultAccessLogGroup } from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 import { createAccessLogQueries } from './queries';
+import { acknowledgeInPacks, NO_REPLICATION_REASON, REGULATED_PACKS } from '../private/regulated-packs';
 
 /**
  * Options for `AccessLogs.cloudWatch()`.
@@ -237,13 +238,14 @@ function createFirehoseDestination(scope: Construct, options: FirehoseAccessLogs
       },
     ],
   });
-  Validations.of(bucket.node.defaultChild as s3.CfnBucket).acknowledge({
-    id: 'AwsSolutions-S1',
-    reason:
-      "This bucket holds the API's access logs, written by Amazon Data Firehose. S3 server access logs of it would " +
-      'need a second bucket, whose own access logs would need a third; reads of the logs can be audited with ' +
-      'CloudTrail data events instead.',
-  });
+  const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+  const noServerAccessLogs =
+    "This bucket holds the API's access logs, written by Amazon Data Firehose. S3 server access logs of it would " +
+    'need a second bucket, whose own access logs would need a third; reads of the logs can be audited with ' +
+    'CloudTrail data events instead.';
+  Validations.of(cfnBucket).acknowledge({ id: 'AwsSolutions-S1', reason: noServerAccessLogs });
+  acknowledgeInPacks(cfnBucket, 'S3BucketLoggingEnabled', REGULATED_PACKS, noServerAccessLogs);
+  acknowledgeInPacks(cfnBucket, 'S3BucketReplicationEnabled', REGULATED_PACKS, NO_REPLICATION_REASON);
   const defaults = defaultAccessLogGroup();
   const errors = new logs.LogGroup(container, 'DeliveryErrors', {
     retention: defaults.retention,
@@ -258,6 +260,14 @@ function createFirehoseDestination(scope: Construct, options: FirehoseAccessLogs
     }),
     description: `Lets Amazon Data Firehose deliver the access logs of ${scope.node.path} to S3`,
   });
+  acknowledgeInPacks(
+    role,
+    'IAMNoInlinePolicy',
+    REGULATED_PACKS,
+    'The role has one policy (an AWS::IAM::Policy attached to it alone) with exact actions on this bucket, its ' +
+      'key and the error log group, created and deleted with it; a managed policy would hold the same statements ' +
+      'and could be attached to other principals.',
+  );
   const objects = bucket.arnForObjects(`${FIREHOSE_OBJECT_PREFIX}*`);
   role.addToPrincipalPolicy(
     new iam.PolicyStatement({

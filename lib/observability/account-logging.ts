@@ -4,6 +4,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
+import {
+  acknowledgeDeployTimeHandler,
+  acknowledgeInPacks,
+  REGULATED_PACKS,
+} from '../private/regulated-packs';
 import { newestNodejsRuntime } from '../private/runtimes';
 
 /** What `configureAccountCloudWatchRole` created. */
@@ -63,6 +68,14 @@ class AccountLogging extends Construct {
         'with the stack while the retained role stays in use. Add statements to its inline policy instead.',
     );
     acknowledgeLogGroupWildcard(role);
+    acknowledgeInPacks(
+      role,
+      'IAMNoInlinePolicy',
+      REGULATED_PACKS,
+      'The role is retained when the stack is deleted, because other APIs of the account may log through it; its ' +
+        'inline policy is retained with it. A managed policy would be a second resource to retain and could be ' +
+        'attached to other principals; the inline one grants only log writes in this account and Region.',
+    );
 
     // Retained like every log group of the library: after a failed first deployment rolls the stack
     // back, these logs are the only record of why the setting could not be made.
@@ -107,6 +120,7 @@ class AccountLogging extends Construct {
         'CloudFormation invokes this handler once per stack operation and fails the deployment when it fails or ' +
         'does not answer; a dead-letter queue would only hold events nobody acts on.',
     });
+    acknowledgeDeployTimeHandler(handler, handlerRole, 'API Gateway account settings and iam:GetRole');
     Validations.of(handler).acknowledge({
       id: 'Serverless-LambdaTracing',
       reason:

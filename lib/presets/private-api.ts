@@ -57,7 +57,7 @@ export interface PrivateApiProps extends RestApiPresetProps {
  * it. The endpoint created for a `vpc` accepts HTTPS from the VPC's CIDR (or `allowedPeers`) only.
  *
  * Secure by default like every preset, except for WAF: a private API has no web ACL unless `waf` is
- * given, because only callers inside your network reach it.
+ * given or `compliance` is `ComplianceProfile.REGULATED`, because only callers inside your network reach it.
  */
 export class PrivateApi extends RestApiPreset {
   /** The execute-api interface endpoint created for `vpc`, if one was. */

@@ -17,6 +17,8 @@ import { RestApiPreset } from '../gateway/rest-api-preset';
 import { RouteIntegration } from '../integrations/route-integration';
 import { checkKeyPrefix, checkS3Cors } from '../integrations/s3';
 import { PresetValidationError } from '../private/errors';
+import { isRegulated } from '../compliance/compliance-profile';
+import { allowLogDelivery, complianceKey } from '../compliance/regulated';
 
 /**
  * Props of `S3ProxyApi`.
@@ -200,8 +202,13 @@ export class S3ProxyApi extends RestApiPreset {
             additions = privateApiAdditions(privateEndpoints(preset, props));
           }
           if (!bucket) {
+            const regulatedKey = isRegulated(props.compliance) ? complianceKey(preset) : undefined;
+            if (regulatedKey) {
+              allowLogDelivery(regulatedKey, 'AllowS3ServerAccessLogDelivery', 'logging.s3.amazonaws.com');
+            }
             const created = createObjectBucket(preset, {
-              encryptionKey: props.encryptionKey,
+              encryptionKey: props.encryptionKey ?? regulatedKey,
+              accessLogsEncryptionKey: regulatedKey,
               cors:
                 props.cors && props.largeObjects
                   ? { options: props.cors, methods: presignedMethods(props) }
@@ -299,7 +306,10 @@ const PRESIGNED_URL_SCHEMA: apigw.JsonSchema = {
 /** Uploads need bodies past 8 KB, which the core rule set's SizeRestrictions_BODY blocks: it only counts them. */
 function wafFor(props: S3ProxyApiProps): WafOptions | undefined {
   // A private API has no web ACL unless one is asked for.
-  const webAcl = props.waf !== undefined || props.endpointType !== apigw.EndpointType.PRIVATE;
+  const webAcl =
+    props.waf !== undefined ||
+    props.endpointType !== apigw.EndpointType.PRIVATE ||
+    isRegulated(props.compliance);
   if (!props.allowPut || !webAcl || props.waf?.enabled === false) {
     return props.waf;
   }

@@ -6,6 +6,7 @@ import type { PresetAdditions } from '../gateway/preset-shape';
 import { PresetValidationError } from '../private/errors';
 import { parseCidr } from '../private/limits';
 import { privateApiPolicy } from '../security/resource-policy';
+import { acknowledgeInPacks, REGULATED_PACKS } from '../private/regulated-packs';
 
 /** How a private API is reached: an endpoint the preset creates in a VPC, or existing endpoints. */
 export interface PrivateEndpointOptions {
@@ -105,6 +106,12 @@ export function privateEndpoints(scope: Construct, options: PrivateEndpointOptio
         "HTTPS comes from the VPC's own CIDR block, a reference cdk-nag cannot resolve to check; the preset refuses " +
         'peers open to every address (a /0 range) itself.',
     });
+    const reason =
+      "The only ingress is TCP 443 from the VPC's own CIDR block, a reference cdk-nag cannot resolve to check, so " +
+      'the rule cannot be evaluated; no other port is open, and the preset refuses peers open to every address ' +
+      '(a /0 range) itself.';
+    acknowledgeInPacks(securityGroup, 'EC2RestrictedCommonPorts', REGULATED_PACKS, reason);
+    acknowledgeInPacks(securityGroup, 'EC2RestrictedSSH', REGULATED_PACKS, reason);
   }
   const privateDns = options.privateDnsEnabled ?? false;
   // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`

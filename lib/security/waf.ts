@@ -1,8 +1,9 @@
-import { Annotations, Lazy, Names, Token, Tokenization, Validations } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Lazy, Names, Stack, Token, Tokenization, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { defaultWafManagedRuleGroups, defaultWafRateLimit } from '../private/defaults';
+import { defaultAccessLogGroup, defaultWafManagedRuleGroups, defaultWafRateLimit } from '../private/defaults';
 import { PresetValidationError } from '../private/errors';
 
 /** Web ACL settings for a preset. */
@@ -319,4 +320,48 @@ export function acknowledgeNoWebAclByDefault(stage: apigw.Stage): void {
 export function webAclMetricName(webAcl: wafv2.CfnWebACL): string | undefined {
   const config = webAcl.visibilityConfig;
   return Tokenization.isResolvable(config) ? undefined : config.metricName;
+}
+
+/** What WAF requires the name of a CloudWatch Logs destination to start with. */
+export const WAF_LOG_GROUP_PREFIX = 'aws-waf-logs-';
+
+/**
+ * Sends the web ACL's logs to scope/WebAclLogs, a log group named `aws-waf-logs-<unique>` (WAF logs only to
+ * a log group whose name starts with that prefix: "Sending web ACL traffic logs to an Amazon CloudWatch
+ * Logs log group", AWS WAF developer guide), retained for a year like the access logs, through
+ * scope/WebAclLogging. The `Authorization` header is redacted, as are `secretHeaders`: they hold the
+ * caller's credentials or a secret of the preset's (WAF matches header names case-insensitively).
+ *
+ * WAF's log delivery adds itself to the account's CloudWatch Logs resource policy when the deploying role
+ * may call `logs:PutResourcePolicy` ("Logs sent to CloudWatch Logs", CloudWatch Logs user guide).
+ */
+export function logWebAcl(
+  scope: Construct,
+  webAcl: wafv2.CfnWebACL,
+  secretHeaders: string[] = [],
+): logs.LogGroup {
+  const defaults = defaultAccessLogGroup();
+  // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
+  const logGroup = new logs.LogGroup(scope, 'WebAclLogs', {
+    logGroupName: `${WAF_LOG_GROUP_PREFIX}${Names.uniqueResourceName(scope, { maxLength: 200, separator: '-' })}`,
+    retention: defaults.retention,
+    removalPolicy: defaults.removalPolicy,
+  });
+  // The log group's `Arn` attribute ends in `:*`, which WAF refuses: the ARN is built from the name.
+  const logGroupArn = Stack.of(scope).formatArn({
+    service: 'logs',
+    resource: 'log-group',
+    resourceName: logGroup.logGroupName,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
+  const logging = new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
+    resourceArn: webAcl.attrArn,
+    logDestinationConfigs: [logGroupArn],
+    redactedFields: ['authorization', ...secretHeaders].map((name) => ({
+      singleHeader: { Name: name.toLowerCase() },
+    })),
+  });
+  logging.node.addDependency(logGroup);
+  return logGroup;
 }

@@ -4,11 +4,17 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CorsOptions } from '../cors/cors';
+import { acknowledgeInPacks, NO_REPLICATION_REASON, REGULATED_PACKS } from '../private/regulated-packs';
 
 /** What the bucket an S3 proxy creates is made with. */
 export interface ObjectBucketOptions {
   /** A KMS key to encrypt objects with (SSE-KMS) instead of S3-managed keys. */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * A KMS key to encrypt the server access logs with (SSE-KMS), whose policy lets `logging.s3.amazonaws.com`
+   * use it; also marks both buckets as regulated (their replication findings are acknowledged).
+   */
+  readonly accessLogsEncryptionKey?: kms.IKey;
   /** Browser origins that may use presigned URLs on the bucket, with the methods they may use. */
   readonly cors?: { readonly options: CorsOptions; readonly methods: s3.HttpMethods[] };
 }
@@ -46,8 +52,13 @@ export function createObjectBucket(scope: Construct, options: ObjectBucketOption
   // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
   const accessLogsBucket = new s3.Bucket(scope, 'AccessLogsBucket', {
     ...common,
-    // Server access logs can only be delivered to a bucket with S3-managed keys.
-    encryption: s3.BucketEncryption.S3_MANAGED,
+    ...(options.accessLogsEncryptionKey
+      ? {
+          encryption: s3.BucketEncryption.KMS,
+          encryptionKey: options.accessLogsEncryptionKey,
+          bucketKeyEnabled: true,
+        }
+      : { encryption: s3.BucketEncryption.S3_MANAGED }),
     lifecycleRules: [
       { expiration: ACCESS_LOG_RETENTION, noncurrentVersionExpiration: Duration.days(1) },
       { abortIncompleteMultipartUploadAfter: Duration.days(1) },
@@ -78,6 +89,11 @@ export function createObjectBucket(scope: Construct, options: ObjectBucketOption
       },
     }),
   );
+  if (options.accessLogsEncryptionKey) {
+    for (const created of [bucket, accessLogsBucket]) {
+      acknowledgeInPacks(created, 'S3BucketReplicationEnabled', REGULATED_PACKS, NO_REPLICATION_REASON);
+    }
+  }
   return { bucket, accessLogsBucket };
 }
 

@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { acknowledgeDeployTimeHandler } from '../private/regulated-packs';
 import { newestNodejsRuntime } from '../private/runtimes';
 
 /** The custom resource that requires authorization for `Cache-Control: max-age=0` on a stage's methods. */
@@ -132,6 +133,11 @@ export class StageCacheControl extends Construct {
         'CloudFormation invokes this handler once per stack operation and fails the deployment when it fails or ' +
         'does not answer; a dead-letter queue would only hold events nobody acts on.',
     });
+    acknowledgeDeployTimeHandler(
+      handler,
+      handlerRole,
+      'API Gateway GetStage, UpdateStage and FlushStageCache',
+    );
     Validations.of(handler).acknowledge({
       id: 'Serverless-LambdaTracing',
       reason:

@@ -479,6 +479,8 @@ describe('RegionalApi with cloudFront: cdk-nag', () => {
         'Distribution/Resource AwsSolutions-CFR4',
         'DistributionLogs/Resource AwsSolutions-S1',
         'OriginVerifySecret/Resource AwsSolutions-SMG4',
+        'OriginVerifySecret/Resource HIPAA.Security-SecretsManagerRotationEnabled',
+        'OriginVerifySecret/Resource NIST.800.53.R5-SecretsManagerRotationEnabled',
       ].sort(),
     );
   });
@@ -501,7 +503,11 @@ describe('RegionalApi with cloudFront: cdk-nag', () => {
     expect(findings(api)).toEqual([]);
     expect(
       Object.keys(acknowledgementsUnder(api)).filter((k) => /^(Distribution|OriginVerify)/.test(k)),
-    ).toEqual(['OriginVerifySecret/Resource AwsSolutions-SMG4']);
+    ).toEqual([
+      'OriginVerifySecret/Resource AwsSolutions-SMG4',
+      'OriginVerifySecret/Resource HIPAA.Security-SecretsManagerRotationEnabled',
+      'OriginVerifySecret/Resource NIST.800.53.R5-SecretsManagerRotationEnabled',
+    ]);
   });
 
   test('the packs report a bare distribution (these tests can fail)', () => {

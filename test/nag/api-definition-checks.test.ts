@@ -331,4 +331,32 @@ describe('ApiDefinitionChecks on Swagger 2.0 and on defaults set for the whole d
     stage.cacheClusterEnabled = true;
     expect(findings(stack)).toEqual(['ApiDefinition-CacheSharedAcrossCallers[GET-/iam] @ NoCluster/Stage']);
   });
+
+  test('a method setting with a TTL of 0 caches nothing', () => {
+    // GIVEN a stage with a cache cluster whose stage-wide setting enables caching with a TTL of 0
+    // (what ComplianceProfile.REGULATED writes)
+    const app = new App();
+    const stack = new Stack(app, 'TtlZero');
+    const api = new apigw.CfnRestApi(stack, 'Api', {
+      body: {
+        openapi: '3.0.1',
+        components: { securitySchemes: SCHEMES },
+        paths: { '/iam': { get: { security: [{ sigv4: [] }], 'x-amazon-apigateway-integration': MOCK } } },
+      },
+    });
+    const stage = new apigw.CfnStage(stack, 'Stage', {
+      restApiId: api.ref,
+      deploymentId: 'abc123',
+      cacheClusterEnabled: true,
+      methodSettings: [{ resourcePath: '/*', httpMethod: '*', cachingEnabled: true, cacheTtlInSeconds: 0 }],
+    });
+    app.synth();
+    expect(findings(stack)).toEqual([]);
+
+    // WHEN the TTL is above 0, THEN the IAM-authorized operation is reported
+    stage.methodSettings = [
+      { resourcePath: '/*', httpMethod: '*', cachingEnabled: true, cacheTtlInSeconds: 1 },
+    ];
+    expect(findings(stack)).toEqual(['ApiDefinition-CacheSharedAcrossCallers[GET-/iam] @ TtlZero/Stage']);
+  });
 });

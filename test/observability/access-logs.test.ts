@@ -355,6 +355,12 @@ describe('AccessLogs.firehose under cdk-nag', () => {
       [
         'AccessLogs/Bucket/Resource AwsSolutions-S1',
         `AccessLogs/DeliveryRole AwsSolutions-IAM5[Resource::${bucketArn}/access-logs*]`,
+        // For ComplianceProfile.REGULATED's packs, made whatever the profile (docs/COMPLIANCE.md).
+        ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].flatMap((pack) => [
+          `AccessLogs/Bucket/Resource ${pack}-S3BucketLoggingEnabled`,
+          `AccessLogs/Bucket/Resource ${pack}-S3BucketReplicationEnabled`,
+          `AccessLogs/DeliveryRole ${pack}-IAMNoInlinePolicy`,
+        ]),
         // The account role, made by every preset (see test/nag.test.ts).
         ...Object.keys(found).filter((k) => k.startsWith('AccountLogging/')),
         // The REST API's request validator (see test/nag.test.ts).

@@ -378,6 +378,15 @@ describe('configureAccountCloudWatchRole', () => {
         'HandlerRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
         'Handler Serverless-LambdaDLQ',
         'Handler Serverless-LambdaTracing',
+        ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap((pack) => [
+          `Handler ${pack}-LambdaDLQ`,
+          `Handler ${pack}-LambdaConcurrency`,
+        ]),
+        ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].flatMap((pack) => [
+          `Handler ${pack}-LambdaInsideVPC`,
+          `Role ${pack}-IAMNoInlinePolicy`,
+          `HandlerRole ${pack}-IAMNoInlinePolicy`,
+        ]),
       ].sort(),
     );
     for (const reason of Object.values(acknowledged)) {
@@ -405,6 +414,16 @@ describe('configureAccountCloudWatchRole', () => {
       ...iam5('HandlerRole'),
       ...fires('Handler', rules.lambda.LambdaDLQ, 'Serverless-LambdaDLQ'),
       ...fires('Handler', rules.lambda.LambdaTracing, 'Serverless-LambdaTracing'),
+      // The rules of ComplianceProfile.REGULATED's packs, in each pack that has them.
+      ...['HIPAA.Security', 'NIST.800.53.R5'].flatMap((pack) => [
+        ...fires('Handler', rules.lambda.LambdaDLQ, `${pack}-LambdaDLQ`),
+        ...fires('Handler', rules.lambda.LambdaConcurrency, `${pack}-LambdaConcurrency`),
+      ]),
+      ...['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'].flatMap((pack) => [
+        ...fires('Handler', rules.lambda.LambdaInsideVPC, `${pack}-LambdaInsideVPC`),
+        ...fires('Role', rules.iam.IAMNoInlinePolicy, `${pack}-IAMNoInlinePolicy`),
+        ...fires('HandlerRole', rules.iam.IAMNoInlinePolicy, `${pack}-IAMNoInlinePolicy`),
+      ]),
     ];
     expect(findings.sort()).toEqual(Object.keys(acknowledgementsUnder(container)).sort());
   });

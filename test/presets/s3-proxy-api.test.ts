@@ -814,6 +814,9 @@ describe('the S3 examples', () => {
         'LargeObjects/Role AwsSolutions-IAM5[Resource::<bucket ARN>/*]',
         'LargeObjects/Role AwsSolutions-IAM5[Resource::*]',
         'LargeObjects/Function Serverless-LambdaDLQ',
+        'S3Access<bucket> HIPAA.Security-IAMNoInlinePolicy',
+        'S3Access<bucket> NIST.800.53.R5-IAMNoInlinePolicy',
+        'S3Access<bucket> PCI.DSS.321-IAMNoInlinePolicy',
       ].sort(),
     );
     const compliance = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'COMPLIANCE.md'), 'utf8');

@@ -17,7 +17,9 @@ from cdk_apigateway_presets import (
     ApiAuthorization,
     ApiDefinitionChecks,
     CacheSize,
+    ComplianceProfile,
     EdgeApi,
+    RegionalApi,
     PresetErrors,
     RouteCacheOptions,
     RouteIntegration,
@@ -190,6 +192,32 @@ def test_api_definition_checks_from_python():
         "ApiDefinition-NoAuthorization[ANY-/{proxy+}]",
     ]
     assert ApiDefinitionChecks().validate_scope(orders).violations == []
+
+
+def test_regulated_profile_passes_the_regulated_packs_from_python():
+    from cdk_nag import HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
+
+    app = cdk.App()
+    stack = cdk.Stack(app, "Regulated")
+    api = RegionalApi(stack, "Api", compliance=ComplianceProfile.REGULATED)
+    api.add_route("GET", "/ping", RouteIntegration.mock())
+    app.synth()
+    assert ComplianceProfile.REGULATED.profile_name == "REGULATED"
+    for pack in (HIPAASecurityChecks(), NIST80053R5Checks(), PCIDSS321Checks()):
+        assert pack.validate_scope(stack).violations == [], pack.name
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::ApiGateway::ClientCertificate", 1)
+    template.resource_count_is("AWS::WAFv2::LoggingConfiguration", 1)
+    for group in template.find_resources("AWS::Logs::LogGroup").values():
+        assert "KmsKeyId" in group["Properties"]
+    with pytest.raises(RuntimeError) as raised:
+        RegionalApi(
+            cdk.Stack(app, "Contradicting"),
+            "Api",
+            compliance=ComplianceProfile.REGULATED,
+            caching=StageCachingOptions(encrypted=False),
+        )
+    assert "Invalid caching.encrypted: false." in str(raised.value)
 
 
 def test_invalid_input_raises_the_library_error():

@@ -524,8 +524,18 @@ describe('cache invalidation: cdk-nag', () => {
     const container = cacheControl(stack);
     const acknowledged = acknowledgementsUnder(container);
     expect(Object.keys(acknowledged).sort()).toEqual([
+      'Handler HIPAA.Security-LambdaConcurrency',
+      'Handler HIPAA.Security-LambdaDLQ',
+      'Handler HIPAA.Security-LambdaInsideVPC',
+      'Handler NIST.800.53.R5-LambdaConcurrency',
+      'Handler NIST.800.53.R5-LambdaDLQ',
+      'Handler NIST.800.53.R5-LambdaInsideVPC',
+      'Handler PCI.DSS.321-LambdaInsideVPC',
       'Handler Serverless-LambdaDLQ',
       'Handler Serverless-LambdaTracing',
+      'HandlerRole HIPAA.Security-IAMNoInlinePolicy',
+      'HandlerRole NIST.800.53.R5-IAMNoInlinePolicy',
+      'HandlerRole PCI.DSS.321-IAMNoInlinePolicy',
     ]);
     for (const reason of Object.values(acknowledged)) {
       expect(reason.length).toBeGreaterThan(40);
@@ -533,8 +543,11 @@ describe('cache invalidation: cdk-nag', () => {
     const handler = container.node.findChild('Handler').node.defaultChild as CfnResource;
     expect(rules.lambda.LambdaDLQ(handler)).toBe(NagRuleCompliance.NON_COMPLIANT);
     expect(rules.lambda.LambdaTracing(handler)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(rules.lambda.LambdaConcurrency(handler)).toBe(NagRuleCompliance.NON_COMPLIANT);
+    expect(rules.lambda.LambdaInsideVPC(handler)).toBe(NagRuleCompliance.NON_COMPLIANT);
     // The role has no wildcard to acknowledge.
     const role = container.node.findChild('HandlerRole').node.defaultChild as CfnResource;
     expect(rules.iam.IAMNoWildcardPermissions(role)).toEqual(NagRuleCompliance.COMPLIANT);
+    expect(rules.iam.IAMNoInlinePolicy(role)).toEqual(NagRuleCompliance.NON_COMPLIANT);
   });
 });
