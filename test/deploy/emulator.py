@@ -110,6 +110,25 @@ def exists(stack_name: str) -> bool:
     )
 
 
+# CloudFormation takes at most 51,200 bytes of template in the request; a larger one must be read from S3,
+# as the CDK CLI does through its bootstrap bucket (CloudFormation quotas, "Template body size in a request").
+INLINE_TEMPLATE_LIMIT = 51_200
+TEMPLATE_BUCKET = os.environ.get("DEPLOY_TEST_TEMPLATE_BUCKET", "deploy-test-templates")
+
+
+def _template(stack_name: str, body: str) -> dict[str, str]:
+    """The template argument of CreateStack/UpdateStack: the body itself, or the URL of a copy in S3."""
+    if len(body.encode()) <= INLINE_TEMPLATE_LIMIT:
+        return {"TemplateBody": body}
+    s3 = client("s3")
+    if not ON_AWS:
+        s3.create_bucket(Bucket=TEMPLATE_BUCKET)
+    key = f"{stack_name}.template.json"
+    s3.put_object(Bucket=TEMPLATE_BUCKET, Key=key, Body=body.encode())
+    base = f"https://{TEMPLATE_BUCKET}.s3.{REGION}.amazonaws.com" if ON_AWS else f"{endpoint()}/{TEMPLATE_BUCKET}"
+    return {"TemplateURL": f"{base}/{key}"}
+
+
 def deploy(stack_name: str, body: str) -> dict[str, str]:
     """Creates the stack, or updates it when it exists; returns its outputs."""
     cfn = client("cloudformation")
@@ -121,11 +140,11 @@ def deploy(stack_name: str, body: str) -> dict[str, str]:
         before = outputs(cfn.describe_stacks(StackName=stack_name)["Stacks"][0])
         if (json.loads(current) if isinstance(current, str) else current) == json.loads(body):
             return before
-        cfn.update_stack(StackName=stack_name, TemplateBody=body, Capabilities=capabilities)
+        cfn.update_stack(StackName=stack_name, Capabilities=capabilities, **_template(stack_name, body))
         _wait(cfn, stack_name, {"UPDATE_COMPLETE"}, started)
         after = _outputs_after_update(cfn, stack_name, before, len(declared))
         return {key: value for key, value in after.items() if key in declared}
-    cfn.create_stack(StackName=stack_name, TemplateBody=body, Capabilities=capabilities)
+    cfn.create_stack(StackName=stack_name, Capabilities=capabilities, **_template(stack_name, body))
     return outputs(_wait(cfn, stack_name, {"CREATE_COMPLETE"}, started))
 
 
