@@ -20,6 +20,7 @@ export { ResourcePolicyOptions } from './security/resource-policy';
 export * from './traffic/throttling';
 export { WafOptions } from './security/waf';
 export * from './gateway/options';
+export { DefinitionLocation } from './gateway/definition-location';
 export { ApiRoute } from './gateway/api-route';
 export { IRestApiPreset } from './gateway/rest-api-preset-interface';
 export {

@@ -136,6 +136,19 @@ export function checkTemplateSize(stack: Stack): string[] {
   return errors;
 }
 
+/**
+ * The bytes of the whole template of `stack` as aws-cdk-lib will write it, each API definition counted
+ * from its one resolution; undefined when the template cannot be measured.
+ */
+export function measureTemplateBytes(stack: Stack): number | undefined {
+  try {
+    return measureTemplate(stack)?.bytes;
+  } catch {
+    // Something of the stack does not resolve before the app is prepared: the check at validation tells.
+    return undefined;
+  }
+}
+
 function sizeMessage(measure: TemplateMeasure, limit: number): string {
   const layout = measure.indented ? 'indented, as aws-cdk-lib writes it by default' : 'without indentation';
   const named = measure.parts.reduce((sum, part) => sum + part.bytes, 0);

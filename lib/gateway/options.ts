@@ -8,6 +8,7 @@ import { CustomDomainOptions } from '../domains/custom-domain';
 import { ResourcePolicyOptions } from '../security/resource-policy';
 import { ThrottlingOptions } from '../traffic/throttling';
 import { WafOptions } from '../security/waf';
+import { DefinitionLocation } from './definition-location';
 
 /**
  * Execution logging of a stage (API Gateway's own log of each request's processing).
@@ -211,6 +212,14 @@ export interface RestApiPresetProps {
    * @default true
    */
   readonly urlOutputs?: boolean;
+
+  /**
+   * Where the API's OpenAPI definition goes: in the CloudFormation template (the REST API's `Body`), or
+   * in an S3 asset that a custom resource imports with PutRestApi, for APIs whose template would pass
+   * CloudFormation's 1,000,000 bytes (see docs/LARGE-APIS.md).
+   * @default DefinitionLocation.AUTO - in the template while the stack's template fits with it, else in an asset
+   */
+  readonly definitionLocation?: DefinitionLocation;
 }
 
 /**
