@@ -18,7 +18,6 @@ import {
   Tokenization,
   Validations,
 } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -189,7 +188,9 @@ export function checkImportSize(
 
 /** What the custom resource imports into which REST API. */
 export interface DefinitionImportProps {
-  readonly restApi: apigw.SpecRestApi;
+  /** The id of the REST API the definition is imported into. */
+  readonly restApiId: string;
+  /** The definition, with a placeholder for each deploy-time value. */
   readonly definition: DefinitionWithPlaceholders;
 }
 
@@ -218,7 +219,7 @@ export class DefinitionImport extends Construct {
       retention: logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const restApiArn = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/restapis/${props.restApi.restApiId}`;
+    const restApiArn = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/restapis/${props.restApiId}`;
     const objectArn = `arn:${Aws.PARTITION}:s3:::${this.asset.s3BucketName}/${this.asset.s3ObjectKey}`;
     const statements = [
       new iam.PolicyStatement({
@@ -281,7 +282,7 @@ export class DefinitionImport extends Construct {
       serviceToken: handler.functionArn,
       resourceType: RESOURCE_TYPE,
       properties: {
-        RestApiId: props.restApi.restApiId,
+        RestApiId: props.restApiId,
         DefinitionBucket: this.asset.s3BucketName,
         DefinitionKey: this.asset.s3ObjectKey,
         Values: props.definition.values,

@@ -75,9 +75,10 @@ export class DefinitionPlacement {
 
   private moveOut(restApi: apigw.SpecRestApi, deployment: apigw.Deployment): void {
     const definition = renderWithPlaceholders(Stack.of(this.scope), this.cache.definition());
-    // A function by design: the engine calls it with its own `this`, so the child still lives under the preset.
-    // eslint-disable-next-line awscdk/require-passing-this
-    const construct = new DefinitionImport(this.scope, 'DefinitionImport', { restApi, definition });
+    const construct = new DefinitionImport(this.scope, 'DefinitionImport', {
+      restApiId: restApi.restApiId,
+      definition,
+    });
     this.imported = { construct, definition, version: this.cache.version };
     // The import settings belong to the custom resource now; the RestApi is created without a Body.
     const cfnRestApi = restApi.node.defaultChild as apigw.CfnRestApi;
