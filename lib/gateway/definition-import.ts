@@ -53,6 +53,8 @@ export interface DefinitionWithPlaceholders {
   readonly values: unknown[];
   /** The values as resolved in the definition's own stack, by placeholder index. */
   readonly resolvedValues: unknown[];
+  /** How many placeholders were written (a value used twice counts twice). */
+  readonly placeholders: number;
 }
 
 /**
@@ -64,13 +66,19 @@ export interface DefinitionWithPlaceholders {
 export function renderWithPlaceholders(stack: Stack, definition: unknown): DefinitionWithPlaceholders {
   const resolver = new PlaceholderResolver();
   const resolved = resolver.rawIntrinsics(Tokenization.resolve(definition, { scope: stack, resolver }));
-  return { json: JSON.stringify(resolved), values: resolver.values, resolvedValues: resolver.resolvedValues };
+  return {
+    json: JSON.stringify(resolved),
+    values: resolver.values,
+    resolvedValues: resolver.resolvedValues,
+    placeholders: resolver.written,
+  };
 }
 
 /** Writes a placeholder for each token that resolves to a CloudFormation intrinsic. */
 class PlaceholderResolver extends DefaultTokenResolver {
   public readonly values: unknown[] = [];
   public readonly resolvedValues: unknown[] = [];
+  public written = 0;
   private readonly indexes = new Map<string, number>();
 
   constructor() {
@@ -104,6 +112,7 @@ class PlaceholderResolver extends DefaultTokenResolver {
   }
 
   private placeholder(source: unknown, resolved: unknown): string {
+    this.written++;
     const key = JSON.stringify(resolved);
     let index = this.indexes.get(key);
     if (index === undefined) {
@@ -184,6 +193,25 @@ export function checkImportSize(
     };
   }
   return { errors: [] };
+}
+
+/**
+ * Checks that every placeholder of the definition is one the library wrote: text of the definition's own
+ * that looks like one (in a description, a mapping template) would be replaced by a value at deploy time.
+ *
+ * @returns the errors, as aws-cdk-lib validations report them
+ */
+export function checkPlaceholders(path: string, definition: DefinitionWithPlaceholders): string[] {
+  const found = [...definition.json.matchAll(PLACEHOLDER)].length;
+  if (found <= definition.placeholders) {
+    return [];
+  }
+  return [
+    `Invalid API definition of ${path}: its own text contains '${PLACEHOLDER_PREFIX}<n>${PLACEHOLDER_SUFFIX}', ` +
+      'which the import of a definition from its asset replaces with a deploy-time value. Remove that text ' +
+      '(from a description, a summary or a mapping template), or keep the definition in the template ' +
+      '(definitionLocation: DefinitionLocation.TEMPLATE).',
+  ];
 }
 
 /** What the custom resource imports into which REST API. */

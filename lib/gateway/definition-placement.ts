@@ -6,6 +6,7 @@ import { DefinitionCache } from './definition-cache';
 import { measureTemplateBytes } from './definition-checks';
 import {
   checkImportSize,
+  checkPlaceholders,
   DefinitionImport,
   DefinitionWithPlaceholders,
   renderWithPlaceholders,
@@ -106,6 +107,6 @@ export class DefinitionPlacement {
     if (size.warning) {
       Annotations.of(this.scope).addWarningV2('cdk-apigateway-presets:definition-import-size', size.warning);
     }
-    return size.errors;
+    return [...checkPlaceholders(path, imported.definition), ...size.errors];
   }
 }

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { ApiAuthorization, DefinitionLocation, EdgeApi, EdgeApiProps, RouteIntegration } from '../../lib';
 import { acknowledgementsUnder } from '../support/acknowledgements';
 import { Json } from '../support/definition';
+import { openApiErrors } from '../support/openapi';
 
 /**
  * A definition in an S3 asset: the RestApi without a Body, the asset with a placeholder for each
@@ -116,6 +117,10 @@ describe('DefinitionLocation.ASSET', () => {
     expect(assetOf(s).json['x-amazon-apigateway-binary-media-types']).toEqual(['image/png']);
     expect(assetOf(s).json['x-amazon-apigateway-policy']).toBeDefined();
     expect(text).not.toMatch(/"Ref"|"Fn::/);
+  });
+
+  test('the asset is a valid OpenAPI 3.0 document, as the inline definition is', async () => {
+    expect(await openApiErrors(assetOf(s).json, { apiGatewayPaths: true })).toEqual([]);
   });
 
   test('the custom resource names the REST API, the asset object and the values', () => {
@@ -304,6 +309,29 @@ describe('DefinitionLocation.AUTO (the default)', () => {
     expect(Buffer.byteLength(JSON.stringify(s.template.toJSON()))).toBeLessThan(1_000_000);
   });
 
+  test('with two presets in one stack, the one created first moves out, and the other then fits', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    const stack = new Stack(app, 'Stack', { suppressTemplateIndentation: true });
+    for (const id of ['A', 'B']) {
+      new EdgeApi(stack, id).addRoute('GET', '/a', RouteIntegration.mock(), {
+        description: 'x'.repeat(550_000),
+      });
+    }
+    app.synth();
+    const template = Template.fromStack(stack);
+    const bodies = Object.entries(template.findResources('AWS::ApiGateway::RestApi')).map(([id, r]) => [
+      id.slice(0, 1),
+      (r as Json).Properties.Body !== undefined,
+    ]);
+    expect(bodies.sort()).toEqual([
+      ['A', false],
+      ['B', true],
+    ]);
+    expect(Object.keys(template.findResources(IMPORT_TYPE))).toEqual([
+      expect.stringMatching(/^ADefinitionImport/),
+    ]);
+  });
+
   test('TEMPLATE keeps it there and fails synth with the template check instead', () => {
     const long = 'x'.repeat(100_000);
     expect(() =>
@@ -314,6 +342,18 @@ describe('DefinitionLocation.AUTO (the default)', () => {
       }),
     ).toThrow(/Invalid template size of Stack: \d+ bytes/);
   });
+});
+
+test('fails when the definition’s own text looks like a placeholder', () => {
+  expect(() =>
+    synth(ASSET, (api, stack) => {
+      api.addRoute('GET', '/a', RouteIntegration.lambdaFunction(fn(stack, 'Orders')), {
+        description: 'not @@cdk-apigateway-presets:0@@ a value',
+      });
+    }),
+  ).toThrow(
+    /\[Stack\/Api\] Invalid API definition of Stack\/Api: its own text contains '@@cdk-apigateway-presets:<n>@@', which the import .* \(definitionLocation: DefinitionLocation.TEMPLATE\)\./,
+  );
 });
 
 describe('the size PutRestApi imports', () => {
