@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -353,6 +353,24 @@ test('fails when the definition’s own text looks like a placeholder', () => {
     }),
   ).toThrow(
     /\[Stack\/Api\] Invalid API definition of Stack\/Api: its own text contains '@@cdk-apigateway-presets:<n>@@', which the import .* \(definitionLocation: DefinitionLocation.TEMPLATE\)\./,
+  );
+});
+
+test('fails when a route is added after the definition was written to its asset', () => {
+  expect(() =>
+    synth(ASSET, (api) => {
+      api.addRoute('GET', '/a', RouteIntegration.mock());
+      // An aspect of the default priority runs after the one that writes the asset.
+      Aspects.of(api).add({
+        visit: (node) => {
+          if (node === api) {
+            api.addRoute('GET', '/late', RouteIntegration.mock());
+          }
+        },
+      });
+    }),
+  ).toThrow(
+    /\[Stack\/Api\] Invalid routes of Stack\/Api: a route was added or changed after the API definition was written to its asset/,
   );
 });
 
