@@ -10,6 +10,7 @@ import {
   IResolvable,
   IResolveContext,
   Names,
+  Reference,
   RemovalPolicy,
   Stack,
   Stage,
@@ -90,7 +91,9 @@ class PlaceholderResolver extends DefaultTokenResolver {
     if (!isIntrinsic(resolved)) {
       return resolved;
     }
-    return joinedText(resolved) ?? this.placeholder(t, resolved);
+    // Two stacks may hold resources of the same logical id: a reference is also told apart by its stack.
+    const owner = t instanceof Reference ? Stack.of(t.target).node.path : undefined;
+    return joinedText(resolved) ?? this.placeholder(t, resolved, owner);
   }
 
   /** Replaces intrinsics written as plain objects (not tokens) in an already resolved value. */
@@ -111,9 +114,9 @@ class PlaceholderResolver extends DefaultTokenResolver {
     return result;
   }
 
-  private placeholder(source: unknown, resolved: unknown): string {
+  private placeholder(source: unknown, resolved: unknown, owner?: string): string {
     this.written++;
-    const key = JSON.stringify(resolved);
+    const key = owner === undefined ? JSON.stringify(resolved) : `${owner} ${JSON.stringify(resolved)}`;
     let index = this.indexes.get(key);
     if (index === undefined) {
       index = this.values.length;

@@ -288,6 +288,26 @@ test('a value from another stack reaches the custom resource as an import, the a
   ]);
 });
 
+test('functions of the same logical id in two other stacks stay two values', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'definition-import-'));
+  const app = new App({ outdir, builtinCloudFormationValidation: false });
+  const [one, two] = ['One', 'Two'].map((id) => fn(new Stack(app, id), 'Handler'));
+  const stack = new Stack(app, 'Stack');
+  const api = new EdgeApi(stack, 'Api', ASSET);
+  api.addRoute('GET', '/one', RouteIntegration.lambdaFunction(one));
+  api.addRoute('GET', '/two', RouteIntegration.lambdaFunction(two));
+  app.synth();
+  const [, importer] = only(Template.fromStack(stack), IMPORT_TYPE);
+  const values = JSON.stringify(importer.Properties.Values);
+  expect(values).toContain('One:ExportsOutput');
+  expect(values).toContain('Two:ExportsOutput');
+  const text = fs.readFileSync(path.join(outdir, `asset.${importer.Properties.DefinitionKey}`), 'utf8');
+  const uris = ['/one', '/two'].map(
+    (p) => (JSON.parse(text) as Json).paths[p].get['x-amazon-apigateway-integration'].uri as string,
+  );
+  expect(uris[0]).not.toBe(uris[1]);
+});
+
 describe('DefinitionLocation.AUTO (the default)', () => {
   test('keeps a definition that fits in the template, with nothing added', () => {
     const s = synth({}, (api) => api.addRoute('GET', '/a', RouteIntegration.mock()));
