@@ -136,17 +136,9 @@ export function checkTemplateSize(stack: Stack): string[] {
   return errors;
 }
 
-/**
- * The bytes of the whole template of `stack` as aws-cdk-lib will write it, each API definition counted
- * from its one resolution; undefined when the template cannot be measured.
- */
-export function measureTemplateBytes(stack: Stack): number | undefined {
-  try {
-    return measureTemplate(stack)?.bytes;
-  } catch {
-    // Something of the stack does not resolve before the app is prepared: the check at validation tells.
-    return undefined;
-  }
+/** The bytes `value` takes as a resource property in the template of `stack`, as aws-cdk-lib will write it. */
+export function propertyBytes(stack: Stack, value: unknown): number {
+  return partBytes(value, suppressesIndentation(stack) !== true);
 }
 
 function sizeMessage(measure: TemplateMeasure, limit: number): string {
@@ -163,6 +155,9 @@ function sizeMessage(measure: TemplateMeasure, limit: number): string {
       : 'Shrink what takes the room: a route with its own throttling, or cached in a stage with a cache cluster, adds ' +
         'a method setting to each stage, and an ANY route one for each method it serves; or split the API into ' +
         'several, each in its own stack.' +
+        (measure.parts.some((part) => part.name.startsWith('the API definition'))
+          ? ' An API definition can also leave the template: definitionLocation: DefinitionLocation.ASSET.'
+          : '') +
         (measure.indented ? ` Without indentation it would take ${measure.compactBytes} bytes.` : '');
   return (
     `${measure.bytes} bytes ${layout}; a CloudFormation template is at most ${limit} bytes. In bytes: ${parts}. ` +

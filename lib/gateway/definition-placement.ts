@@ -2,8 +2,8 @@ import { Annotations, AspectPriority, Aspects, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { Construct } from 'constructs';
 import * as limits from '../private/limits';
-import { DefinitionCache } from './definition-cache';
-import { measureTemplateBytes } from './definition-checks';
+import { DefinitionCache, measureWithMarkers } from './definition-cache';
+import { propertyBytes } from './definition-checks';
 import {
   checkImportSize,
   checkPlaceholders,
@@ -21,21 +21,33 @@ interface Imported {
   readonly version: number;
 }
 
+/** The placements of each stack, in the order their presets were created. */
+const PLACEMENTS = new WeakMap<Stack, DefinitionPlacement[]>();
+
 /**
  * Decides, when the app synthesizes, whether a preset's definition stays in the template (the RestApi's
  * `Body`) or moves to an S3 asset imported by a custom resource (`DefinitionImport`), and wires the
  * second case: the RestApi without a `Body`, the deployment after the import and hashing what it
- * imports. `AUTO` moves the definition out when the stack's template, measured with it, would pass
- * CloudFormation's 1,000,000 bytes.
+ * imports.
+ *
+ * `AUTO` moves the definition out when what the library writes into the stack's template (every
+ * definition still in it and every stage's method settings, as aws-cdk-lib will write them) would pass
+ * CloudFormation's 1,000,000 bytes. The rest of the template is not measured here: the decision is made
+ * while aspects still run, and rendering other constructs then would fix their cached lazy values before
+ * later aspects change them. The whole template is checked once the app is prepared (checkTemplateSize).
  */
 export class DefinitionPlacement {
   private imported?: Imported;
+  private stages: () => apigw.Stage[] = () => [];
 
   constructor(
     private readonly scope: Construct,
     private readonly location: DefinitionLocation,
     private readonly cache: DefinitionCache,
-  ) {}
+  ) {
+    const stack = Stack.of(scope);
+    PLACEMENTS.set(stack, [...(PLACEMENTS.get(stack) ?? []), this]);
+  }
 
   /** What the RestApi's `Body` resolves from: nothing once the definition is in an asset. */
   public body(): unknown {
@@ -46,8 +58,9 @@ export class DefinitionPlacement {
    * Decides where the definition goes once every route is in: in a mutating aspect, so the constructs
    * it may add are prepared with the rest of the app.
    */
-  public attach(restApi: apigw.SpecRestApi, deployment: apigw.Deployment): void {
+  public attach(restApi: apigw.SpecRestApi, deployment: apigw.Deployment, stages: () => apigw.Stage[]): void {
     const scope = this.scope;
+    this.stages = stages;
     Aspects.of(scope).add(
       {
         visit: (node) => {
@@ -68,10 +81,29 @@ export class DefinitionPlacement {
     if (this.location === DefinitionLocation.TEMPLATE) {
       return false;
     }
+    const stack = Stack.of(this.scope);
+    const staying = (PLACEMENTS.get(stack) ?? []).filter(
+      (p) => p.imported === undefined && p.location !== DefinitionLocation.ASSET,
+    );
+    const bytes = staying.reduce((sum, p) => sum + p.writtenBytes(), 0);
+    return bytes > limits.MAX_TEMPLATE_BYTES;
+  }
+
+  /** The bytes this preset writes into the template: its definition and its stages' method settings. */
+  private writtenBytes(): number {
+    const stack = Stack.of(this.scope);
     // From here on the definition is resolved once for each change (see DefinitionCache).
     this.cache.prepare();
-    const bytes = measureTemplateBytes(Stack.of(this.scope));
-    return bytes !== undefined && bytes > limits.MAX_TEMPLATE_BYTES;
+    const marked = measureWithMarkers(stack, () => this.cache.body());
+    let bytes = 0;
+    for (const definition of marked.definitions.values()) {
+      bytes += propertyBytes(stack, definition.value);
+    }
+    for (const stage of this.stages()) {
+      const settings = (stage.node.defaultChild as apigw.CfnStage).methodSettings;
+      bytes += settings === undefined ? 0 : propertyBytes(stack, stack.resolve(settings));
+    }
+    return bytes;
   }
 
   private moveOut(restApi: apigw.SpecRestApi, deployment: apigw.Deployment): void {

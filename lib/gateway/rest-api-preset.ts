@@ -198,7 +198,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       description: 'Deployment of the API definition; retained so stages can be rolled back',
     });
     this.definition.hashDeploymentOnce(this.deployment, this.restApi);
-    this.placement.attach(this.restApi, this.deployment);
+    this.placement.attach(this.restApi, this.deployment, () => this.stages);
     this.invokePermissions = new InvokePermissions(this, this.restApi);
 
     // Logging: access logs, and the account role that CloudWatch access and execution logs need.

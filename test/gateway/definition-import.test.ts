@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -196,7 +196,7 @@ describe('DefinitionLocation.ASSET', () => {
     for (const Pack of [AwsSolutionsChecks, ServerlessChecks]) {
       const { violations } = new Pack().validateScope(s.app);
       const ours = violations.filter((v) =>
-        v.violatingResources.some((r) => r.constructPath.includes('DefinitionImport')),
+        v.violatingResources.some((r) => r.constructPath?.includes('DefinitionImport')),
       );
       expect(ours.map((v) => v.ruleName)).toEqual([]);
     }
@@ -327,6 +327,27 @@ describe('DefinitionLocation.AUTO (the default)', () => {
     expect(only(s.template, 'AWS::ApiGateway::RestApi')[1].Properties.Body).toBeUndefined();
     expect(Object.keys(assetOf(s).json.paths)).toHaveLength(11);
     expect(Buffer.byteLength(JSON.stringify(s.template.toJSON()))).toBeLessThan(1_000_000);
+  });
+
+  test('decides without resolving other constructs, whose cached lazy values later aspects may still change', () => {
+    const app = new App({ builtinCloudFormationValidation: false });
+    const stack = new Stack(app, 'Stack');
+    new EdgeApi(stack, 'Api').addRoute('GET', '/a', RouteIntegration.mock());
+    const state = { value: 'before the aspects' };
+    const thing = new CfnResource(stack, 'Thing', {
+      type: 'Custom::Thing',
+      properties: { Value: Lazy.string({ produce: () => state.value }) },
+    });
+    // An aspect of the default priority, on a construct visited after the API.
+    Aspects.of(thing).add({
+      visit: (node) => {
+        if (node === thing) {
+          state.value = 'set by an aspect';
+        }
+      },
+    });
+    app.synth();
+    Template.fromStack(stack).hasResourceProperties('Custom::Thing', { Value: 'set by an aspect' });
   });
 
   test('with two presets in one stack, the one created first moves out, and the other then fits', () => {
