@@ -4,8 +4,8 @@
  */
 export class DefinitionLocation {
   /**
-   * In the template, as the REST API's `Body`, when the stack's template fits CloudFormation's
-   * 1,000,000 bytes with it; otherwise in an S3 asset.
+   * In the template, as the REST API's `Body`, while the API definitions and stage method settings of
+   * the stack's presets take at most CloudFormation's 1,000,000 bytes; otherwise in an S3 asset.
    */
   public static readonly AUTO = new DefinitionLocation('auto');
 

@@ -215,9 +215,10 @@ export interface RestApiPresetProps {
 
   /**
    * Where the API's OpenAPI definition goes: in the CloudFormation template (the REST API's `Body`), or
-   * in an S3 asset that a custom resource imports with PutRestApi, for APIs whose template would pass
-   * CloudFormation's 1,000,000 bytes (see docs/LARGE-APIS.md).
-   * @default DefinitionLocation.AUTO - in the template while the stack's template fits with it, else in an asset
+   * in an S3 asset that a custom resource imports with PutRestApi, for APIs too large for CloudFormation's
+   * 1,000,000-byte template (see docs/LARGE-APIS.md).
+   * @default DefinitionLocation.AUTO - in the template while the stack's API definitions and stage method
+   * settings take at most 1,000,000 bytes, else in an asset
    */
   readonly definitionLocation?: DefinitionLocation;
 }
