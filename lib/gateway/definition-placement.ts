@@ -85,7 +85,13 @@ export class DefinitionPlacement {
     const staying = (PLACEMENTS.get(stack) ?? []).filter(
       (p) => p.imported === undefined && p.location !== DefinitionLocation.ASSET,
     );
-    const bytes = staying.reduce((sum, p) => sum + p.writtenBytes(), 0);
+    let bytes: number;
+    try {
+      bytes = staying.reduce((sum, p) => sum + p.writtenBytes(), 0);
+    } catch {
+      // Something does not resolve before the app is prepared: the template check, once it is, tells.
+      return false;
+    }
     return bytes > limits.MAX_TEMPLATE_BYTES;
   }
 
