@@ -63,7 +63,7 @@ function run(presets: typeof Presets, checks: TemplateCheck, routes: number, thr
     const started = process.hrtime.bigint();
     const app = new App({ outdir });
     const stack = new Stack(app, 'Mix', { suppressTemplateIndentation: true });
-    buildMix(presets, stack, { routes, throttledAny });
+    buildMix(presets, stack, { routes, throttledAny, inTemplate: true });
     let passes = true;
     try {
       app.synth();

@@ -28,11 +28,16 @@ export interface MixOptions {
    * in each stage), or takes its stage's.
    */
   readonly throttledAny: boolean;
+  /**
+   * Keeps the API definition in the template (`DefinitionLocation.TEMPLATE`), so the template check
+   * counts it, instead of letting it move to an S3 asset past 1,000,000 bytes (the default).
+   */
+  readonly inTemplate?: boolean;
 }
 
 /** Builds the mix in `stack`; returns the API. */
 export function buildMix(presets: typeof Presets, stack: Stack, mix: MixOptions): Presets.EdgeApi {
-  const { routes, throttledAny } = mix;
+  const { routes, throttledAny, inTemplate } = mix;
   if (routes % ROUTES_PER_GROUP !== 0) {
     throw new Error(`the mix has groups of ${ROUTES_PER_GROUP} routes: ${routes} is not a multiple`);
   }
@@ -47,6 +52,10 @@ export function buildMix(presets: typeof Presets, stack: Stack, mix: MixOptions)
       { stageName: 'dev', throttling: { rateLimit: 50, burstLimit: 20 } },
       { stageName: 'prod', caching: { ttl: Duration.minutes(5) } },
     ],
+    // A library built before definitionLocation has no DefinitionLocation: its definition stays in the template.
+    ...(inTemplate && presets.DefinitionLocation
+      ? { definitionLocation: presets.DefinitionLocation.TEMPLATE }
+      : {}),
   });
   const integration = presets.RouteIntegration.lambdaFunction(fn);
   for (let group = 0; group < routes / ROUTES_PER_GROUP; group++) {

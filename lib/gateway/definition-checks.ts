@@ -136,6 +136,11 @@ export function checkTemplateSize(stack: Stack): string[] {
   return errors;
 }
 
+/** The bytes `value` takes as a resource property in the template of `stack`, as aws-cdk-lib will write it. */
+export function propertyBytes(stack: Stack, value: unknown): number {
+  return partBytes(value, suppressesIndentation(stack) !== true);
+}
+
 function sizeMessage(measure: TemplateMeasure, limit: number): string {
   const layout = measure.indented ? 'indented, as aws-cdk-lib writes it by default' : 'without indentation';
   const named = measure.parts.reduce((sum, part) => sum + part.bytes, 0);
@@ -150,6 +155,9 @@ function sizeMessage(measure: TemplateMeasure, limit: number): string {
       : 'Shrink what takes the room: a route with its own throttling, or cached in a stage with a cache cluster, adds ' +
         'a method setting to each stage, and an ANY route one for each method it serves; or split the API into ' +
         'several, each in its own stack.' +
+        (measure.parts.some((part) => part.name.startsWith('the API definition'))
+          ? ' An API definition can also leave the template: definitionLocation: DefinitionLocation.ASSET.'
+          : '') +
         (measure.indented ? ` Without indentation it would take ${measure.compactBytes} bytes.` : '');
   return (
     `${measure.bytes} bytes ${layout}; a CloudFormation template is at most ${limit} bytes. In bytes: ${parts}. ` +

@@ -12,6 +12,7 @@ import { CanaryOptions } from '../release/canary';
 import { ResourcePolicyOptions } from '../security/resource-policy';
 import { ThrottlingOptions } from '../traffic/throttling';
 import { WafOptions } from '../security/waf';
+import { DefinitionLocation } from './definition-location';
 
 /**
  * Execution logging of a stage (API Gateway's own log of each request's processing).
@@ -298,6 +299,15 @@ export interface RestApiPresetProps {
    * @default ComplianceProfile.BASELINE
    */
   readonly compliance?: ComplianceProfile;
+
+  /**
+   * Where the API's OpenAPI definition goes: in the CloudFormation template (the REST API's `Body`), or
+   * in an S3 asset that a custom resource imports with PutRestApi, for APIs too large for CloudFormation's
+   * 1,000,000-byte template (see docs/LARGE-APIS.md).
+   * @default DefinitionLocation.AUTO - in the template while the stack's API definitions and stage method
+   * settings take at most 1,000,000 bytes, else in an asset
+   */
+  readonly definitionLocation?: DefinitionLocation;
 }
 
 /**

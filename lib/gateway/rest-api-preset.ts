@@ -50,6 +50,8 @@ import { checkServerUrls, contractServers, nameContract } from './contract-names
 import { ApiDocumentParts, renderContract, renderDefinition } from './definition';
 import { DefinitionCache } from './definition-cache';
 import { checkDefinition, checkTemplateSize, writeContractAtSynth } from './definition-checks';
+import { DefinitionLocation } from './definition-location';
+import { DefinitionPlacement } from './definition-placement';
 import { RestApiPresetProps, RouteOptions } from './options';
 import { integrationTimeoutLimit, PresetAdditions, PresetShape } from './preset-shape';
 import { RouteTable } from './route-table';
@@ -143,6 +145,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
   private readonly apiKeyRequired: boolean;
   private readonly apiKeySource: apigw.ApiKeySourceType;
   private readonly usagePlans: ApiUsagePlans;
+  private readonly placement: DefinitionPlacement;
 
   protected constructor(scope: Construct, id: string, props: RestApiPresetProps, shape: PresetShape) {
     super(scope, id);
@@ -204,10 +207,16 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
 
     // The API, defined by the definition its routes render to, and the deployment its stages serve.
     this.definition = new DefinitionCache(this, () => renderDefinition(this.documentParts()));
+    // In the template, or in an S3 asset a custom resource imports (decided when the app synthesizes).
+    this.placement = new DefinitionPlacement(
+      this,
+      props.definitionLocation ?? DefinitionLocation.AUTO,
+      this.definition,
+    );
     this.restApi = new apigw.SpecRestApi(this, 'Api', {
       apiDefinition: apigw.ApiDefinition.fromInline(
         // Rendered from the route table as it is when the template is resolved, once for each change.
-        Lazy.uncachedAny({ produce: () => this.definition.body() }),
+        Lazy.uncachedAny({ produce: () => this.placement.body() }),
       ),
       restApiName: this.apiName,
       description: props.description,
@@ -239,6 +248,7 @@ export abstract class RestApiPreset extends Construct implements IRestApiPreset 
       description: 'Deployment of the API definition; retained so stages can be rolled back',
     });
     this.definition.hashDeploymentOnce(this.deployment, this.restApi);
+    this.placement.attach(this.restApi, this.deployment, () => this.stages);
     this.invokePermissions = new InvokePermissions(this, this.restApi);
 
     // Logging: access logs, and the account role that CloudWatch access and execution logs need.

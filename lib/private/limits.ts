@@ -35,6 +35,11 @@ export const MAX_USAGE_PLANS_PER_API_KEY = 10;
 export const MAX_TEMPLATE_BYTES = 1_000_000;
 /** CloudFormation's limit of resources in one stack. */
 export const MAX_RESOURCES_PER_STACK = 500;
+/**
+ * The largest API definition PutRestApi imports: "The maximum size of the API definition file is 6MB"
+ * (PutRestApi `Body`), read as 6,000,000 bytes to stay on the safe side of either reading of MB.
+ */
+export const MAX_IMPORTED_DEFINITION_BYTES = 6_000_000;
 export const CACHE_TTL_MAX_SECONDS = 3600;
 export const INTEGRATION_TIMEOUT_MIN_MS = 50;
 export const INTEGRATION_TIMEOUT_MAX_MS = 29_000;

@@ -17,6 +17,7 @@ import {
   AccessLogs,
   ApiAuthorization,
   ComplianceProfile,
+  DefinitionLocation,
   EdgeApi,
   PrivateApi,
   RegionalApi,
@@ -72,6 +73,10 @@ const presets: Array<[Stack, IConstruct]> = [
   // Beyond the defaults: access logs through a Firehose stream and bucket the preset creates.
   presetStack('RegulatedFirehoseLogsApi', (s) =>
     ping(new RegionalApi(s, 'Api', { compliance: REGULATED, accessLogs: AccessLogs.firehose() })),
+  ),
+  // Beyond the defaults: the definition in an S3 asset, imported by the preset's custom resource.
+  presetStack('RegulatedAssetDefinitionApi', (s) =>
+    ping(new RegionalApi(s, 'Api', { compliance: REGULATED, definitionLocation: DefinitionLocation.ASSET })),
   ),
   presetStack('RegulatedCloudFrontApi', (s) =>
     // Behind CloudFront a preset requires a credential CloudFront leaves intact (not IAM).

@@ -4,7 +4,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ApiAuthorization, EdgeApi, RouteIntegration } from '../../lib';
+import { ApiAuthorization, DefinitionLocation, EdgeApi, RouteIntegration } from '../../lib';
 import * as definitionModule from '../../lib/gateway/definition';
 import { definitionOf, Json } from '../support/definition';
 
@@ -150,11 +150,14 @@ describe('one rendering and one resolution per synth', () => {
 });
 
 test('the template-size check counts every definition of the stack from its one resolution', () => {
-  // GIVEN two APIs in one stack, each with a route whose description takes 550,000 bytes
+  // GIVEN two APIs in one stack that keep their definitions in the template, each with a route whose
+  // description takes 550,000 bytes
   const app = new App({ builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Stack', { suppressTemplateIndentation: true });
   for (const id of ['A', 'B']) {
-    new EdgeApi(stack, id).addRoute('GET', '/a', MOCK, { description: 'x'.repeat(550_000) });
+    new EdgeApi(stack, id, { definitionLocation: DefinitionLocation.TEMPLATE }).addRoute('GET', '/a', MOCK, {
+      description: 'x'.repeat(550_000),
+    });
   }
 
   // THEN synth fails, counting each definition with its description

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { ApiAuthorization, EdgeApi, EdgeApiProps, RouteIntegration } from '../../lib';
+import { ApiAuthorization, DefinitionLocation, EdgeApi, EdgeApiProps, RouteIntegration } from '../../lib';
 import { definitionOf, integrationOf, Json, operationOf, operationsOf } from '../support/definition';
 import { expectInvalid } from '../support/expect-invalid';
 import { openApiErrors } from '../support/openapi';
@@ -394,8 +394,8 @@ describe('quotas and limits at synth', () => {
     Annotations.fromStack(Stack.of(at)).hasNoWarning('/Stack/Api', Match.stringLikeRegexp('resources'));
   });
 
-  test('fails at synth when the definition alone is larger than a CloudFormation template may be', () => {
-    const a = api();
+  test('fails at synth when the definition alone is larger than a CloudFormation template may be (kept in the template)', () => {
+    const a = api({ definitionLocation: DefinitionLocation.TEMPLATE });
     a.addRoute('GET', '/a', MOCK, { description: 'x'.repeat(1_000_001) });
     expect(() => templateOf(a)).toThrow(
       /Invalid template size of Stack: 10\d{5} bytes indented, as aws-cdk-lib writes it by default; a CloudFormation template is at most 1000000 bytes\. In bytes: the API definition of Stack\/Api\/Api 100\d{4}, .* Without indentation it would take 10\d{5} bytes\./,
@@ -505,7 +505,7 @@ describe('template size', () => {
     const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Large', {
       suppressTemplateIndentation,
     });
-    const large = new EdgeApi(stack, 'Api');
+    const large = new EdgeApi(stack, 'Api', { definitionLocation: DefinitionLocation.TEMPLATE });
     for (let i = 0; i < 1400; i++) {
       large.addRoute('GET', `/r${i}/{id}`, MOCK);
     }

@@ -56,9 +56,17 @@ function countsOf(error: string): { total: number; parts: Record<string, number>
 describe('the 2,000-route mix (groups of ten: collections, items, a cached GET, an ANY route; half Cognito; two stages)', () => {
   let throttled: Synthesized;
   let unthrottled: Synthesized;
+  let throttledAuto: Synthesized;
   beforeAll(() => {
-    throttled = synthesize(mix({ routes: 2000, throttledAny: true }));
-    unthrottled = synthesize(mix({ routes: 2000, throttledAny: false }));
+    throttled = synthesize(mix({ routes: 2000, throttledAny: true, inTemplate: true }));
+    unthrottled = synthesize(mix({ routes: 2000, throttledAny: false, inTemplate: true }));
+    throttledAuto = synthesize(mix({ routes: 2000, throttledAny: true }));
+  });
+
+  test('with the default definitionLocation (AUTO), the throttled mix fits: its definition moves to an S3 asset', () => {
+    expect(throttledAuto.error).toBeUndefined();
+    expect(throttledAuto.file!.resources).toBeLessThanOrEqual(500);
+    expect(throttledAuto.file!.bytes).toBeLessThanOrEqual(1_000_000);
   });
 
   test('fits one stack when its ANY routes take their stage’s throttling: at most 500 resources and 1,000,000 bytes', () => {
@@ -89,11 +97,11 @@ describe('the 2,000-route mix (groups of ten: collections, items, a cached GET, 
 });
 
 describe('the measure is the template file', () => {
-  const small = mix({ routes: 20, throttledAny: true });
+  const small = mix({ routes: 20, throttledAny: true, inTemplate: true });
   /** The mix of 20 routes and one more, whose description takes `extra` bytes. */
   function over(extra: number): (stack: Stack) => void {
     return (stack) => {
-      const api = buildMix(presets, stack, { routes: 20, throttledAny: true });
+      const api = buildMix(presets, stack, { routes: 20, throttledAny: true, inTemplate: true });
       api.addRoute('GET', '/padding', presets.RouteIntegration.mock(), { description: 'x'.repeat(extra) });
     };
   }

@@ -1,6 +1,7 @@
 """The Python binding: a Python CDK app built on the wheel jsii-pacmak makes from this library."""
 
 import ast
+import json
 import re
 from importlib.metadata import metadata
 from pathlib import Path
@@ -18,6 +19,7 @@ from cdk_apigateway_presets import (
     ApiDefinitionChecks,
     CacheSize,
     ComplianceProfile,
+    DefinitionLocation,
     EdgeApi,
     RegionalApi,
     PresetErrors,
@@ -218,6 +220,31 @@ def test_regulated_profile_passes_the_regulated_packs_from_python():
             caching=StageCachingOptions(encrypted=False),
         )
     assert "Invalid caching.encrypted: false." in str(raised.value)
+
+
+def test_definition_in_an_asset_from_python(tmp_path):
+    # A small API forced out of the template: no Body, a custom resource that imports the asset.
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "Large")
+    handler = lambda_.Function(
+        stack,
+        "Orders",
+        runtime=lambda_.Runtime.NODEJS_22_X,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("exports.handler = async () => ({ statusCode: 200, body: '{}' });"),
+    )
+    api = EdgeApi(stack, "Api", definition_location=DefinitionLocation.ASSET)
+    api.add_route("GET", "/orders/{id}", RouteIntegration.lambda_function(handler))
+    app.synth()
+    template = Template.from_stack(stack)
+    [rest_api] = resources(template, "AWS::ApiGateway::RestApi")
+    assert "Body" not in rest_api["Properties"]
+    [importer] = resources(template, "Custom::ApiGatewayDefinitionImport")
+    key = importer["Properties"]["DefinitionKey"]
+    stored = json.loads((tmp_path / f"asset.{key}").read_text())
+    uri = stored["paths"]["/orders/{id}"]["get"]["x-amazon-apigateway-integration"]["uri"]
+    assert uri == "@@cdk-apigateway-presets:0@@"
+    assert len(importer["Properties"]["Values"]) == 1
 
 
 def test_invalid_input_raises_the_library_error():
