@@ -355,13 +355,12 @@ export function logWebAcl(
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
   // eslint-disable-next-line awscdk/require-passing-this -- a building block: the preset passes `this`
-  const logging = new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
+  new wafv2.CfnLoggingConfiguration(scope, 'WebAclLogging', {
     resourceArn: webAcl.attrArn,
     logDestinationConfigs: [logGroupArn],
     redactedFields: ['authorization', ...secretHeaders].map((name) => ({
       singleHeader: { Name: name.toLowerCase() },
     })),
   });
-  logging.node.addDependency(logGroup);
   return logGroup;
 }
