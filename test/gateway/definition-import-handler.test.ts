@@ -187,7 +187,7 @@ describe('definition import handler', () => {
     expect(f.responses[0]).toMatchObject({
       Status: 'FAILED',
       PhysicalResourceId: 'abc123',
-      Reason: 'PutRestApi failed for abc123: BadRequestException: Warnings found during import: ...',
+      Reason: 'PutRestApi abc123 failed: BadRequestException: Warnings found during import: ...',
     });
   });
 

@@ -1,6 +1,7 @@
 'use strict';
 /*
- * What every custom resource handler of the library shares: answering CloudFormation.
+ * What every custom resource handler of the library shares: answering CloudFormation, retrying AWS
+ * calls within a budget, and building the SDK clients on first use.
  *
  * A Lambda-backed custom resource sends its own response to CloudFormation's pre-signed `ResponseURL`,
  * and must always send one, because a custom resource that never answers holds the stack until the
@@ -231,6 +232,68 @@ function sdkClientConfig(bounds) {
   };
 }
 
+/**
+ * Calls `call` until it succeeds, retrying the errors `isRetryable` accepts (throttling, conflicts) with
+ * exponential backoff and jitter, within `budgetMs` of waiting. Stops before each attempt once
+ * CloudFormation was answered FAILED for lack of time.
+ *
+ * @template T
+ * @param {string} what names the call in errors and logs, e.g. `UpdateStage a1b2c3/prod`
+ * @param {() => Promise<T>} call
+ * @param {{
+ *   run: Run,
+ *   isRetryable: (err: unknown) => boolean,
+ *   sleep: (ms: number) => Promise<void>,
+ *   random: () => number,
+ *   log: (...args: unknown[]) => void,
+ *   firstDelayMs: number, maxDelayMs: number, jitterMs: number, budgetMs: number,
+ * }} options
+ * @returns {Promise<T>}
+ */
+async function withRetries(what, call, options) {
+  let waited = 0;
+  let delay = options.firstDelayMs;
+  for (let attempt = 1; ; attempt++) {
+    stopIfAnswered(options.run);
+    try {
+      return await call();
+    } catch (err) {
+      if (!options.isRetryable(err)) {
+        throw new Error(`${what} failed: ${describe(err)}`, { cause: err });
+      }
+      const wait = delay + Math.floor(options.random() * options.jitterMs);
+      if (waited + wait > options.budgetMs) {
+        throw new Error(
+          `${what} still failed after ${attempt} attempts and ${Math.round(waited / 1000)} s of retries: ${describe(err)}`,
+          { cause: err },
+        );
+      }
+      options.log(`${what} attempt ${attempt} failed (${describe(err)}); retrying in ${wait} ms.`);
+      await options.sleep(wait);
+      waited += wait;
+      delay = Math.min(delay * 2, options.maxDelayMs);
+    }
+  }
+}
+
+/**
+ * The Lambda entry point: builds the real handler (with its SDK clients) on the first invocation and
+ * reuses it in the same sandbox. The SDK comes from the Lambda Node.js runtime; `build` requires it, so
+ * tests that inject fakes through `makeHandler` never load it.
+ *
+ * @param {() => (event: object, context?: object) => Promise<CfnResponse>} build
+ */
+function lazyEntryPoint(build) {
+  let realHandler;
+  /** Lambda entry point, invoked by CloudFormation with a custom resource request. */
+  return async function handler(event, context) {
+    if (!realHandler) {
+      realHandler = build();
+    }
+    return realHandler(event, context);
+  };
+}
+
 /** Waits `ms` milliseconds; the real `sleep` of every handler. */
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -238,6 +301,8 @@ function sleep(ms) {
 
 module.exports = {
   answerOnce,
+  withRetries,
+  lazyEntryPoint,
   stopIfAnswered,
   describe,
   sendResponse,

@@ -20,11 +20,11 @@
 
 const {
   answerOnce,
-  describe,
+  lazyEntryPoint,
   sdkClientConfig: boundedSdkClientConfig,
   sendResponse,
   sleep: realSleep,
-  stopIfAnswered,
+  withRetries,
 } = require('../../../private/handler/cfn-response');
 
 const PLACEHOLDER = /@@cdk-apigateway-presets:(\d+)@@/g;
@@ -75,33 +75,6 @@ function makeHandler(deps) {
   const random = deps.random || Math.random;
   const log = deps.log || console.log;
 
-  async function putWithRetries(input, run) {
-    let waited = 0;
-    let delay = RETRY_FIRST_DELAY_MS;
-    for (let attempt = 1; ; attempt++) {
-      // An import after CloudFormation was answered FAILED could undo the rollback's import.
-      stopIfAnswered(run);
-      try {
-        return await apigateway.putRestApi(input);
-      } catch (err) {
-        if (!isRetryable(err)) {
-          throw new Error(`PutRestApi failed for ${input.restApiId}: ${describe(err)}`, { cause: err });
-        }
-        const wait = delay + Math.floor(random() * MAX_JITTER_MS);
-        if (waited + wait > RETRY_BUDGET_MS) {
-          throw new Error(
-            `Gave up importing the definition of ${input.restApiId} after ${attempt} attempts: ${describe(err)}`,
-            { cause: err },
-          );
-        }
-        log(`PutRestApi attempt ${attempt} failed (${describe(err)}); retrying in ${wait} ms.`);
-        await sleep(wait);
-        waited += wait;
-        delay = Math.min(delay * 2, RETRY_MAX_DELAY_MS);
-      }
-    }
-  }
-
   /** The outcome of one request, without the fields that echo the event. */
   async function decide(event, run) {
     if (event.RequestType === 'Delete') {
@@ -130,14 +103,27 @@ function makeHandler(deps) {
       );
     }
     log(`Importing s3://${bucket}/${key} (${bytes} bytes) into ${restApiId} (mode overwrite).`);
-    await putWithRetries(
+    // Stops once CloudFormation was answered FAILED: an import after that could undo a rollback's import.
+    await withRetries(
+      `PutRestApi ${restApiId}`,
+      () =>
+        apigateway.putRestApi({
+          restApiId,
+          mode: 'overwrite',
+          failOnWarnings: true,
+          body: Buffer.from(definition),
+        }),
       {
-        restApiId,
-        mode: 'overwrite',
-        failOnWarnings: true,
-        body: Buffer.from(definition),
+        run,
+        isRetryable,
+        sleep,
+        random,
+        log,
+        firstDelayMs: RETRY_FIRST_DELAY_MS,
+        maxDelayMs: RETRY_MAX_DELAY_MS,
+        jitterMs: MAX_JITTER_MS,
+        budgetMs: RETRY_BUDGET_MS,
       },
-      run,
     );
     return {
       PhysicalResourceId: restApiId,
@@ -173,20 +159,14 @@ function sdkClientConfig() {
   return boundedSdkClientConfig({ requestTimeoutMs: SDK_REQUEST_TIMEOUT_MS, maxAttempts: SDK_MAX_ATTEMPTS });
 }
 
-let realHandler;
-
-/** Lambda entry point, invoked by CloudFormation with a custom resource request. */
-async function handler(event, context) {
-  if (!realHandler) {
-    const { S3 } = require('@aws-sdk/client-s3');
-    const { APIGateway } = require('@aws-sdk/client-api-gateway');
-    realHandler = makeHandler({
-      s3: new S3(sdkClientConfig()),
-      apigateway: new APIGateway(sdkClientConfig()),
-      sleep: realSleep,
-    });
-  }
-  return realHandler(event, context);
-}
+const handler = lazyEntryPoint(() => {
+  const { S3 } = require('@aws-sdk/client-s3');
+  const { APIGateway } = require('@aws-sdk/client-api-gateway');
+  return makeHandler({
+    s3: new S3(sdkClientConfig()),
+    apigateway: new APIGateway(sdkClientConfig()),
+    sleep: realSleep,
+  });
+});
 
 module.exports = { handler, makeHandler, substitute, sdkClientConfig, MAX_DEFINITION_BYTES };

@@ -15,6 +15,7 @@
 const {
   answerOnce,
   describe,
+  lazyEntryPoint,
   sdkClientConfig: boundedSdkClientConfig,
   sendResponse,
   sleep: realSleep,
@@ -220,21 +221,15 @@ function sdkClientConfig() {
   return boundedSdkClientConfig({ requestTimeoutMs: SDK_REQUEST_TIMEOUT_MS, maxAttempts: SDK_MAX_ATTEMPTS });
 }
 
-let realHandler;
-
-/** Lambda entry point, invoked by CloudFormation with a custom resource request. */
-async function handler(event, context) {
-  if (!realHandler) {
-    const { APIGateway } = require('@aws-sdk/client-api-gateway');
-    const { IAM } = require('@aws-sdk/client-iam');
-    realHandler = makeHandler({
-      apigateway: new APIGateway(sdkClientConfig()),
-      iam: new IAM(sdkClientConfig()),
-      sleep: realSleep,
-    });
-  }
-  return realHandler(event, context);
-}
+const handler = lazyEntryPoint(() => {
+  const { APIGateway } = require('@aws-sdk/client-api-gateway');
+  const { IAM } = require('@aws-sdk/client-iam');
+  return makeHandler({
+    apigateway: new APIGateway(sdkClientConfig()),
+    iam: new IAM(sdkClientConfig()),
+    sleep: realSleep,
+  });
+});
 
 module.exports = {
   handler,

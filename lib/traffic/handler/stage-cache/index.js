@@ -20,11 +20,11 @@
 
 const {
   answerOnce,
-  describe,
+  lazyEntryPoint,
   sdkClientConfig: boundedSdkClientConfig,
   sendResponse,
   sleep: realSleep,
-  stopIfAnswered,
+  withRetries: retrying,
   RESPONSE_RESERVE_MS,
 } = require('../../../private/handler/cfn-response');
 
@@ -131,30 +131,18 @@ function makeHandler(deps) {
   const log = deps.log || console.log;
 
   /** Calls `call`, retrying throttling and conflicts (a stage being updated) within the retry budget. */
-  async function withRetries(what, call, run) {
-    let waited = 0;
-    let delay = RETRY_FIRST_DELAY_MS;
-    for (let attempt = 1; ; attempt++) {
-      stopIfAnswered(run);
-      try {
-        return await call();
-      } catch (err) {
-        if (!isRetryable(err)) {
-          throw new Error(`${what} failed: ${describe(err)}`, { cause: err });
-        }
-        const wait = delay + Math.floor(random() * MAX_JITTER_MS);
-        if (waited + wait > RETRY_BUDGET_MS) {
-          throw new Error(
-            `${what} still failed after ${attempt} attempts and ${Math.round(waited / 1000)} s of retries: ${describe(err)}`,
-            { cause: err },
-          );
-        }
-        log(`${what} attempt ${attempt} failed (${describe(err)}); retrying in ${wait} ms.`);
-        await sleep(wait);
-        waited += wait;
-        delay = Math.min(delay * 2, RETRY_MAX_DELAY_MS);
-      }
-    }
+  function withRetries(what, call, run) {
+    return retrying(what, call, {
+      run,
+      isRetryable,
+      sleep,
+      random,
+      log,
+      firstDelayMs: RETRY_FIRST_DELAY_MS,
+      maxDelayMs: RETRY_MAX_DELAY_MS,
+      jitterMs: MAX_JITTER_MS,
+      budgetMs: RETRY_BUDGET_MS,
+    });
   }
 
   /** The stage, once its cache cluster is no longer being created, deleted or flushed (or the wait is over). */
@@ -296,19 +284,10 @@ function sdkClientConfig() {
   return boundedSdkClientConfig({ requestTimeoutMs: SDK_REQUEST_TIMEOUT_MS, maxAttempts: SDK_MAX_ATTEMPTS });
 }
 
-let realHandler;
-
-/** Lambda entry point, invoked by CloudFormation with a custom resource request. */
-async function handler(event, context) {
-  if (!realHandler) {
-    const { APIGateway } = require('@aws-sdk/client-api-gateway');
-    realHandler = makeHandler({
-      apigateway: new APIGateway(sdkClientConfig()),
-      sleep: realSleep,
-    });
-  }
-  return realHandler(event, context);
-}
+const handler = lazyEntryPoint(() => {
+  const { APIGateway } = require('@aws-sdk/client-api-gateway');
+  return makeHandler({ apigateway: new APIGateway(sdkClientConfig()), sleep: realSleep });
+});
 
 module.exports = {
   handler,
