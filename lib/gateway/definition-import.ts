@@ -11,22 +11,17 @@ import {
   IResolveContext,
   Names,
   Reference,
-  RemovalPolicy,
   Stack,
   Stage,
   StringConcat,
   Token,
   Tokenization,
-  Validations,
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { createDeployTimeHandler } from '../private/deploy-time-handler';
 import * as limits from '../private/limits';
-import { acknowledgeDeployTimeHandler } from '../private/regulated-packs';
-import { newestNodejsRuntime } from '../private/runtimes';
 
 /** How the handler recognises a deploy-time value in the stored definition: `@@cdk-apigateway-presets:<index>@@`. */
 const PLACEHOLDER_PREFIX = '@@cdk-apigateway-presets:';
@@ -247,18 +242,9 @@ export class DefinitionImport extends Construct {
     fs.writeFileSync(file, props.definition.json);
     this.asset = new s3assets.Asset(this, 'Definition', { path: file });
 
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
     const restApiArn = `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/restapis/${props.restApiId}`;
     const objectArn = `arn:${Aws.PARTITION}:s3:::${this.asset.s3BucketName}/${this.asset.s3ObjectKey}`;
     const statements = [
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [handlerLogs.logGroupArn],
-      }),
       new iam.PolicyStatement({
         sid: 'ReadDefinition',
         actions: ['s3:GetObject'],
@@ -281,35 +267,19 @@ export class DefinitionImport extends Construct {
         }),
       );
     }
-    const handlerRole = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description:
+    const { handler } = createDeployTimeHandler(this, {
+      entry: 'gateway/handler/put-rest-api',
+      name: 'definition-import handler',
+      roleDescription:
         'Imports the API definition with PutRestApi (cdk-apigateway-presets custom resource handler)',
-      // Inline on the role: the function, and so the custom resource, cannot start before its permissions exist.
-      inlinePolicies: { ImportDefinition: new iam.PolicyDocument({ statements }) },
-    });
-    const handler = new lambda.Function(this, 'Handler', {
-      runtime: newestNodejsRuntime(),
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, 'handler', 'put-rest-api')),
+      policyName: 'ImportDefinition',
+      statements,
       description: 'Imports the API definition from its S3 asset with PutRestApi (mode overwrite)',
+      // A definition of up to 6 MB is read, substituted and sent in memory.
       memorySize: 512,
       timeout: Duration.minutes(5),
-      role: handlerRole,
-      logGroup: handlerLogs,
-    });
-    acknowledgeDeployTimeHandler(handler, handlerRole, 'API Gateway PutRestApi and S3 GetObject');
-    Validations.of(handler).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'CloudFormation invokes this handler once per stack operation and fails the deployment when it fails or ' +
-        'does not answer; a dead-letter queue would only hold events nobody acts on.',
-    });
-    Validations.of(handler).acknowledge({
-      id: 'Serverless-LambdaTracing',
-      reason:
-        'A deploy-time handler with no request path to trace; active tracing would add xray actions on ' +
-        'Resource * to its role. Its log group records every import and error.',
+      calls: 'API Gateway PutRestApi and S3 GetObject',
+      records: 'every import and error',
     });
     this.resource = new CustomResource(this, 'Import', {
       serviceToken: handler.functionArn,

@@ -1,15 +1,8 @@
-import * as path from 'path';
 import { Aws, CustomResource, Duration, RemovalPolicy, Tags, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
-import {
-  acknowledgeDeployTimeHandler,
-  acknowledgeInPacks,
-  REGULATED_PACKS,
-} from '../private/regulated-packs';
-import { newestNodejsRuntime } from '../private/runtimes';
+import { createDeployTimeHandler } from '../private/deploy-time-handler';
+import { acknowledgeInPacks, REGULATED_PACKS } from '../private/regulated-packs';
 
 /** What `configureAccountCloudWatchRole` created. */
 export interface AccountLoggingResources {
@@ -77,55 +70,26 @@ class AccountLogging extends Construct {
         'attached to other principals; the inline one grants only log writes in this account and Region.',
     );
 
-    // Retained like every log group of the library: after a failed first deployment rolls the stack
-    // back, these logs are the only record of why the setting could not be made.
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    const handlerRole = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description:
+    // After a failed first deployment rolls the stack back, the handler's retained logs are the only
+    // record of why the setting could not be made.
+    const { role: handlerRole, handler } = createDeployTimeHandler(this, {
+      entry: 'observability/handler/account-cloudwatch-role',
+      name: 'account-logging handler',
+      roleDescription:
         'Sets the API Gateway account CloudWatch role (cdk-apigateway-presets custom resource handler)',
-      // Inline on the role: the function, and so the custom resource, cannot start before its permissions exist.
-      inlinePolicies: { SetAccountCloudWatchRole: handlerPolicy(handlerLogs, role) },
+      policyName: 'SetAccountCloudWatchRole',
+      statements: handlerStatements(role),
+      description: 'Sets the API Gateway account CloudWatch role when it is unset or names a deleted role',
+      // Bounds the handler; its retries stop after 3 minutes of waiting, and it always answers before this.
+      timeout: Duration.minutes(5),
+      calls: 'API Gateway account settings and iam:GetRole',
+      records: 'every decision and error',
     });
-    forbidSeparatePolicy(
-      handlerRole,
-      'The account-logging handler role must not get a separate policy (e.g. from a grant): the custom resource ' +
-        'would not wait for it. Add statements to its inline policy instead.',
-    );
     Validations.of(handlerRole).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]`,
       reason:
         'iam:GetRole only: the handler checks whether the role named by the account setting still exists, and ' +
         'that role is only known at deploy time and may be any role of the account, on any path.',
-    });
-
-    const handler = new lambda.Function(this, 'Handler', {
-      runtime: newestNodejsRuntime(),
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, 'handler', 'account-cloudwatch-role')),
-      description: 'Sets the API Gateway account CloudWatch role when it is unset or names a deleted role',
-      memorySize: 128,
-      // Bounds the handler; its retries stop after 3 minutes of waiting, and it always answers before this.
-      timeout: Duration.minutes(5),
-      role: handlerRole,
-      logGroup: handlerLogs,
-    });
-    Validations.of(handler).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'CloudFormation invokes this handler once per stack operation and fails the deployment when it fails or ' +
-        'does not answer; a dead-letter queue would only hold events nobody acts on.',
-    });
-    acknowledgeDeployTimeHandler(handler, handlerRole, 'API Gateway account settings and iam:GetRole');
-    Validations.of(handler).acknowledge({
-      id: 'Serverless-LambdaTracing',
-      reason:
-        'A deploy-time handler with no request path to trace; active tracing would add xray actions on ' +
-        'Resource * to its role. Its log group records every decision and error.',
     });
 
     this.setting = new CustomResource(this, 'Setting', {
@@ -167,34 +131,26 @@ function apiGatewayLogsPolicy(): iam.PolicyDocument {
 }
 
 /** Exactly what the handler calls, on exactly what it touches. */
-function handlerPolicy(logGroup: logs.LogGroup, loggingRole: iam.Role): iam.PolicyDocument {
-  return new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        // The log group's Arn attribute ends in :*, which covers its streams.
-        resources: [logGroup.logGroupArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadAndSetAccount',
-        actions: ['apigateway:GET', 'apigateway:PATCH'],
-        resources: [`arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/account`],
-      }),
-      new iam.PolicyStatement({
-        sid: 'CheckCurrentRole',
-        // The current setting may name any role in the account; the handler only checks it exists.
-        actions: ['iam:GetRole'],
-        resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/*`],
-      }),
-      new iam.PolicyStatement({
-        sid: 'PassLoggingRole',
-        actions: ['iam:PassRole'],
-        resources: [loggingRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
-      }),
-    ],
-  });
+function handlerStatements(loggingRole: iam.Role): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadAndSetAccount',
+      actions: ['apigateway:GET', 'apigateway:PATCH'],
+      resources: [`arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::/account`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'CheckCurrentRole',
+      // The current setting may name any role in the account; the handler only checks it exists.
+      actions: ['iam:GetRole'],
+      resources: [`arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/*`],
+    }),
+    new iam.PolicyStatement({
+      sid: 'PassLoggingRole',
+      actions: ['iam:PassRole'],
+      resources: [loggingRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'apigateway.amazonaws.com' } },
+    }),
+  ];
 }
 
 /** Fails synth if a grant gives the role a separate AWS::IAM::Policy instead of its inline one. */

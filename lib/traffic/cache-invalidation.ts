@@ -1,13 +1,9 @@
 import * as crypto from 'crypto';
-import * as path from 'path';
-import { Aws, CustomResource, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, CustomResource, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { acknowledgeDeployTimeHandler } from '../private/regulated-packs';
-import { newestNodejsRuntime } from '../private/runtimes';
+import { createDeployTimeHandler } from '../private/deploy-time-handler';
 
 /** The custom resource that requires authorization for `Cache-Control: max-age=0` on a stage's methods. */
 export const CACHE_CONTROL_AUTHORIZATION_TYPE = 'Custom::ApiGatewayCacheControlAuthorization';
@@ -92,57 +88,20 @@ export class StageCacheControl extends Construct {
     super(scope, id);
     const { restApi, stages } = props;
 
-    // Retained like every log group of the library: after a failed deployment these logs say why.
-    const handlerLogs = new logs.LogGroup(this, 'HandlerLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    const handlerRole = new iam.Role(this, 'HandlerRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description:
+    const { handler } = createDeployTimeHandler(this, {
+      entry: 'traffic/handler/stage-cache',
+      name: 'stage-cache handler',
+      roleDescription:
         "Requires authorization for cache invalidation on, and flushes, the API's stage caches (cdk-apigateway-presets)",
-      // Inline on the role: the function, and so the custom resources, cannot start before it exists.
-      inlinePolicies: { StageCache: handlerPolicy(handlerLogs, restApi, stages) },
-    });
-    handlerRole.node.addValidation({
-      validate: () =>
-        handlerRole.node.tryFindChild('DefaultPolicy')
-          ? [
-              'The stage-cache handler role must not get a separate policy (e.g. from a grant): the custom ' +
-                'resources would not wait for it. Add statements to its inline policy instead.',
-            ]
-          : [],
-    });
-
-    const handler = new lambda.Function(this, 'Handler', {
-      runtime: newestNodejsRuntime(),
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(path.join(__dirname, 'handler', 'stage-cache')),
+      policyName: 'StageCache',
+      statements: handlerStatements(restApi, stages),
       description:
         'Requires authorization for Cache-Control: max-age=0 on stage methods; flushes stage caches',
-      memorySize: 128,
       // It waits up to 6 minutes for a new cache cluster and retries for up to 3, and always answers
       // before this.
       timeout: Duration.minutes(10),
-      role: handlerRole,
-      logGroup: handlerLogs,
-    });
-    Validations.of(handler).acknowledge({
-      id: 'Serverless-LambdaDLQ',
-      reason:
-        'CloudFormation invokes this handler once per stack operation and fails the deployment when it fails or ' +
-        'does not answer; a dead-letter queue would only hold events nobody acts on.',
-    });
-    acknowledgeDeployTimeHandler(
-      handler,
-      handlerRole,
-      'API Gateway GetStage, UpdateStage and FlushStageCache',
-    );
-    Validations.of(handler).acknowledge({
-      id: 'Serverless-LambdaTracing',
-      reason:
-        'A deploy-time handler with no request path to trace; active tracing would add xray actions on ' +
-        'Resource * to its role. Its log group records every call and error.',
+      calls: 'API Gateway GetStage, UpdateStage and FlushStageCache',
+      records: 'every call and error',
     });
 
     for (const cached of stages) {
@@ -209,37 +168,25 @@ function stagePropertiesHash(cfnStage: apigw.CfnStage): string {
 }
 
 /** Exactly what the handler calls, on exactly the stages it touches. */
-function handlerPolicy(
-  logGroup: logs.LogGroup,
-  restApi: apigw.IRestApi,
-  stages: readonly CachedStage[],
-): iam.PolicyDocument {
+function handlerStatements(restApi: apigw.IRestApi, stages: readonly CachedStage[]): iam.PolicyStatement[] {
   const stageArns = stages.map((s) => stageArn(restApi, s.stageName));
   const flushed = stages.filter((s) => s.flushOnDeploy);
-  return new iam.PolicyDocument({
-    statements: [
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        // The log group's Arn attribute ends in :*, which covers its streams.
-        resources: [logGroup.logGroupArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadAndPatchCachedStages',
-        // GetStage lists the stage's method settings; UpdateStage sets the cache-control fields on each.
-        actions: ['apigateway:GET', 'apigateway:PATCH'],
-        resources: stageArns,
-      }),
-      ...(flushed.length > 0
-        ? [
-            new iam.PolicyStatement({
-              sid: 'FlushStageCaches',
-              // FlushStageCache: DELETE /restapis/{restapi_id}/stages/{stage_name}/cache/data.
-              actions: ['apigateway:DELETE'],
-              resources: flushed.map((s) => `${stageArn(restApi, s.stageName)}/cache/data`),
-            }),
-          ]
-        : []),
-    ],
-  });
+  return [
+    new iam.PolicyStatement({
+      sid: 'ReadAndPatchCachedStages',
+      // GetStage lists the stage's method settings; UpdateStage sets the cache-control fields on each.
+      actions: ['apigateway:GET', 'apigateway:PATCH'],
+      resources: stageArns,
+    }),
+    ...(flushed.length > 0
+      ? [
+          new iam.PolicyStatement({
+            sid: 'FlushStageCaches',
+            // FlushStageCache: DELETE /restapis/{restapi_id}/stages/{stage_name}/cache/data.
+            actions: ['apigateway:DELETE'],
+            resources: flushed.map((s) => `${stageArn(restApi, s.stageName)}/cache/data`),
+          }),
+        ]
+      : []),
+  ];
 }

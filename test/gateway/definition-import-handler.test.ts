@@ -10,6 +10,12 @@ interface HandlerModule {
   substitute(text: string, values: unknown[]): string;
 }
 
+/** Time the shared responder keeps back from the Lambda timeout to answer FAILED. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JS shipped as the Lambda's code
+const { RESPONSE_RESERVE_MS } = require(
+  path.join(__dirname, '..', '..', 'lib', 'private', 'handler', 'cfn-response.js'),
+) as { RESPONSE_RESERVE_MS: number };
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JS shipped as the Lambda's code
 const handlerModule = require(
   path.join(__dirname, '..', '..', 'lib', 'gateway', 'handler', 'put-rest-api', 'index.js'),
@@ -181,7 +187,7 @@ describe('definition import handler', () => {
     expect(f.responses[0]).toMatchObject({
       Status: 'FAILED',
       PhysicalResourceId: 'abc123',
-      Reason: 'PutRestApi failed for abc123: BadRequestException: Warnings found during import: ...',
+      Reason: 'PutRestApi abc123 failed: BadRequestException: Warnings found during import: ...',
     });
   });
 
@@ -198,6 +204,37 @@ describe('definition import handler', () => {
       PhysicalResourceId: 'abc123',
       Reason: 'The definition names placeholder 1, but the resource has 1 values.',
     });
+  });
+
+  test('answers FAILED before the Lambda timeout and imports nothing after that answer', async () => {
+    const f = fakes({ putFailures: [named('TooManyRequestsException'), named('TooManyRequestsException')] });
+    const logs: string[] = [];
+    const handle = handlerModule.makeHandler({
+      ...f.deps,
+      // The wait before the retry outlasts the deadline, which has no time left to give.
+      sleep: (ms: number) => {
+        f.calls.push(`sleep ${ms}`);
+        return new Promise((resolve) => setTimeout(resolve, 20));
+      },
+      log: (line: string) => void logs.push(line),
+    });
+    await handle(
+      { ...COMMON, RequestType: 'Create', ResourceProperties: PROPS },
+      { getRemainingTimeInMillis: () => RESPONSE_RESERVE_MS, logStreamName: 'stream-1' },
+    );
+    expect(f.responses).toHaveLength(1);
+    expect(f.responses[0]).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: 'abc123',
+      Reason: 'The handler ran out of time before the definition was imported. (log stream stream-1)',
+    });
+    // The retry would import the definition while CloudFormation goes on (a rollback imports the old one).
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(f.calls).toEqual(['getObject assets-bucket/new.json', 'putRestApi abc123', 'sleep 2000']);
+    expect(logs).toContain(
+      'Work that outlasted the deadline stopped: Error: Stopped: CloudFormation was already answered FAILED because time ran out.',
+    );
+    expect(f.puts).toEqual([]);
   });
 
   test('substitute leaves text without placeholders alone and escapes values as JSON string content', () => {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { App, Aspects, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
@@ -422,6 +423,28 @@ test('fails when a route is added after the definition was written to its asset'
     }),
   ).toThrow(
     /\[Stack\/Api\] Invalid routes of Stack\/Api: a route was added or changed after the API definition was written to its asset/,
+  );
+});
+
+test('fails when something adds a separate policy to the handler role', () => {
+  expect(() =>
+    synth(ASSET, (api) => {
+      api.addRoute('GET', '/a', RouteIntegration.mock());
+      Aspects.of(api).add({
+        visit: (node) => {
+          if (node.node.path === 'Stack/Api/DefinitionImport/HandlerRole') {
+            (node as iam.Role).addToPrincipalPolicy(
+              new iam.PolicyStatement({
+                actions: ['sqs:SendMessage'],
+                resources: ['arn:aws:sqs:us-east-1:1:q'],
+              }),
+            );
+          }
+        },
+      });
+    }),
+  ).toThrow(
+    '[Stack/Api/DefinitionImport/HandlerRole] The definition-import handler role must not get a separate policy (e.g. from a grant)',
   );
 });
 

@@ -13,6 +13,7 @@ import { Construct, IConstruct } from 'constructs';
 import { configureAccountCloudWatchRole } from '../../lib/observability/account-logging';
 import { newestNodejsRuntime } from '../../lib/private/runtimes';
 import { acknowledgementsUnder } from '../support/acknowledgements';
+import { stagedCode } from '../support/staged-code';
 
 const HANDLER_DIR = path.join(
   __dirname,
@@ -251,24 +252,22 @@ describe('configureAccountCloudWatchRole', () => {
     expect(fn.DependsOn).toEqual([handlerRoleId]);
   });
 
-  test("the handler's code is the handler directory", () => {
-    const { app } = build();
-    const assembly = app.synth();
-    const manifest = JSON.parse(
-      fs.readFileSync(path.join(assembly.directory, 'Main.assets.json'), 'utf-8'),
-    ) as { files: Record<string, { source: { path: string; packaging: string } }> };
-    const template = assembly.getStackByName('Main').template as { Resources: Record<string, Resource> };
-    const [fn] = Object.entries(template.Resources).filter(
-      ([id, r]) => r.Type === FUNCTION_TYPE && id.startsWith('OrdersAccountLoggingHandler'),
-    );
-    const key = (fn[1].Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
-    const asset = manifest.files[key];
-    expect(asset.source.packaging).toBe('zip');
-    const staged = path.join(assembly.directory, asset.source.path);
-    expect(fs.readdirSync(staged)).toEqual(['index.js']);
-    expect(fs.readFileSync(path.join(staged, 'index.js'), 'utf-8')).toBe(
-      fs.readFileSync(path.join(HANDLER_DIR, 'index.js'), 'utf-8'),
-    );
+  test("the handler's code is the handler directory and the module it shares, nothing else", () => {
+    const code = stagedCode(build().app.synth(), 'Main', 'OrdersAccountLoggingHandler');
+    expect(code.packaging).toBe('zip');
+    expect(code.files).toEqual([
+      'index.js',
+      'observability/handler/account-cloudwatch-role/index.js',
+      'private/handler/cfn-response.js',
+    ]);
+    expect(
+      fs.readFileSync(path.join(code.dir, 'observability/handler/account-cloudwatch-role/index.js'), 'utf-8'),
+    ).toBe(fs.readFileSync(path.join(HANDLER_DIR, 'index.js'), 'utf-8'));
+    // The function's handler, index.handler, is the handler's own.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const entry = require(path.join(code.dir, 'index.js')) as HandlerModule;
+    expect(typeof entry.handler).toBe('function');
+    expect(typeof entry.makeHandler).toBe('function');
   });
 
   test("the handler's log group has a retention and is retained", () => {

@@ -16,6 +16,7 @@ import {
 import { newestNodejsRuntime } from '../../lib/private/runtimes';
 import { acknowledgementsUnder } from '../support/acknowledgements';
 import { expectInvalid } from '../support/expect-invalid';
+import { stagedCode } from '../support/staged-code';
 
 const AUTHORIZATION_TYPE = 'Custom::ApiGatewayCacheControlAuthorization';
 const FLUSH_TYPE = 'Custom::ApiGatewayStageCacheFlush';
@@ -253,16 +254,15 @@ describe('cache invalidation: what is generated', () => {
     ];
     expect(logGroup.Properties.RetentionInDays).toBe(365);
     expect(logGroup.DeletionPolicy).toBe('Retain');
-    // The staged asset is the handler directory, and nothing else.
-    const assembly = app.synth();
-    const manifest = JSON.parse(
-      fs.readFileSync(path.join(assembly.directory, 'Stack.assets.json'), 'utf-8'),
-    ) as { files: Record<string, { source: { path: string; packaging: string } }> };
-    const key = (fn.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '');
-    const staged = path.join(assembly.directory, manifest.files[key].source.path);
-    expect(manifest.files[key].source.packaging).toBe('zip');
-    expect(fs.readdirSync(staged)).toEqual(['index.js']);
-    expect(fs.readFileSync(path.join(staged, 'index.js'), 'utf-8')).toBe(
+    // The staged asset is the handler directory and the module it shares, and nothing else.
+    const code = stagedCode(app.synth(), 'Stack', 'ApiCacheControlHandler');
+    expect(code.packaging).toBe('zip');
+    expect(code.files).toEqual([
+      'index.js',
+      'private/handler/cfn-response.js',
+      'traffic/handler/stage-cache/index.js',
+    ]);
+    expect(fs.readFileSync(path.join(code.dir, 'traffic/handler/stage-cache/index.js'), 'utf-8')).toBe(
       fs.readFileSync(
         path.join(__dirname, '..', '..', 'lib', 'traffic', 'handler', 'stage-cache', 'index.js'),
         'utf-8',

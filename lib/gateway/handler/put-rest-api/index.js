@@ -13,12 +13,19 @@
  * by sending an Update with the previous properties, which imports the previous definition again.
  * Delete does nothing: the REST API's own deletion removes everything the import made.
  *
- * A plain Lambda-backed custom resource: the handler sends its own response to CloudFormation's
- * pre-signed `ResponseURL`, and always sends one. The AWS SDK v3 comes from the Lambda Node.js runtime;
- * it is required lazily so unit tests can inject fakes through `makeHandler` without loading it.
+ * A plain Lambda-backed custom resource: lib/private/handler/cfn-response.js answers CloudFormation,
+ * exactly once and in time. The AWS SDK v3 comes from the Lambda Node.js runtime; it is required lazily
+ * so unit tests can inject fakes through `makeHandler` without loading it.
  */
 
-const https = require('https');
+const {
+  answerOnce,
+  lazyEntryPoint,
+  sdkClientConfig: boundedSdkClientConfig,
+  sendResponse,
+  sleep: realSleep,
+  withRetries,
+} = require('../../../private/handler/cfn-response');
 
 const PLACEHOLDER = /@@cdk-apigateway-presets:(\d+)@@/g;
 /** PutRestApi's request body (the API definition file) is at most 6 MB. */
@@ -29,14 +36,6 @@ const RETRY_MAX_DELAY_MS = 20000;
 /** Total time spent waiting between PutRestApi attempts; far below the 5-minute Lambda timeout. */
 const RETRY_BUDGET_MS = 180000;
 const MAX_JITTER_MS = 1000;
-/** CloudFormation rejects response bodies over 4096 bytes; the reason is the only unbounded field. */
-const MAX_REASON_LENGTH = 1000;
-const RESPONSE_ATTEMPTS = 3;
-const RESPONSE_RETRY_DELAY_MS = 1000;
-const RESPONSE_TIMEOUT_MS = 10000;
-/** Time kept back from the Lambda timeout to answer FAILED if the work has not finished by then. */
-const RESPONSE_RESERVE_MS = 45000;
-const SDK_CONNECTION_TIMEOUT_MS = 3000;
 /** A 6 MB import takes API Gateway a while: the request timeout leaves it room. */
 const SDK_REQUEST_TIMEOUT_MS = 60000;
 const SDK_MAX_ATTEMPTS = 2;
@@ -76,32 +75,8 @@ function makeHandler(deps) {
   const random = deps.random || Math.random;
   const log = deps.log || console.log;
 
-  async function putWithRetries(input) {
-    let waited = 0;
-    let delay = RETRY_FIRST_DELAY_MS;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await apigateway.putRestApi(input);
-      } catch (err) {
-        if (!isRetryable(err)) {
-          throw new Error(`PutRestApi failed for ${input.restApiId}: ${describe(err)}`, { cause: err });
-        }
-        const wait = delay + Math.floor(random() * MAX_JITTER_MS);
-        if (waited + wait > RETRY_BUDGET_MS) {
-          throw new Error(
-            `Gave up importing the definition of ${input.restApiId} after ${attempt} attempts: ${describe(err)}`,
-            { cause: err },
-          );
-        }
-        log(`PutRestApi attempt ${attempt} failed (${describe(err)}); retrying in ${wait} ms.`);
-        await sleep(wait);
-        waited += wait;
-        delay = Math.min(delay * 2, RETRY_MAX_DELAY_MS);
-      }
-    }
-  }
-
-  async function decide(event) {
+  /** The outcome of one request, without the fields that echo the event. */
+  async function decide(event, run) {
     if (event.RequestType === 'Delete') {
       return {
         PhysicalResourceId: event.PhysicalResourceId,
@@ -128,91 +103,45 @@ function makeHandler(deps) {
       );
     }
     log(`Importing s3://${bucket}/${key} (${bytes} bytes) into ${restApiId} (mode overwrite).`);
-    await putWithRetries({
-      restApiId,
-      mode: 'overwrite',
-      failOnWarnings: true,
-      body: Buffer.from(definition),
-    });
+    // Stops once CloudFormation was answered FAILED: an import after that could undo a rollback's import.
+    await withRetries(
+      `PutRestApi ${restApiId}`,
+      () =>
+        apigateway.putRestApi({
+          restApiId,
+          mode: 'overwrite',
+          failOnWarnings: true,
+          body: Buffer.from(definition),
+        }),
+      {
+        run,
+        isRetryable,
+        sleep,
+        random,
+        log,
+        firstDelayMs: RETRY_FIRST_DELAY_MS,
+        maxDelayMs: RETRY_MAX_DELAY_MS,
+        jitterMs: MAX_JITTER_MS,
+        budgetMs: RETRY_BUDGET_MS,
+      },
+    );
     return {
       PhysicalResourceId: restApiId,
       Reason: `Imported s3://${bucket}/${key} into ${restApiId}.`,
     };
   }
 
-  /** Answers CloudFormation exactly once, whatever happened; returns what it sent. */
-  return async function handle(event, context) {
-    let outcome;
-    let deadline;
-    try {
-      const timeLeft = timeBeforeDeadline(context);
-      const work = decide(event);
-      let result;
-      if (timeLeft === undefined) {
-        result = await work;
-      } else {
-        const outOfTime = new Promise((resolve) => {
-          deadline = setTimeout(() => resolve(OUT_OF_TIME), timeLeft);
-        });
-        result = await Promise.race([work, outOfTime]);
-        if (result === OUT_OF_TIME) {
-          work.then(
-            () => log('Work that outlasted the deadline finished; its result was not used.'),
-            (err) => log(`Work that outlasted the deadline stopped: ${describe(err)}`),
-          );
-          throw new Error('The handler ran out of time before the definition was imported.');
-        }
-      }
-      outcome = { Status: 'SUCCESS', ...result };
-    } catch (err) {
-      log(`${event.RequestType} failed: ${err && err.stack ? err.stack : describe(err)}`);
-      const where = context && context.logStreamName ? ` (log stream ${context.logStreamName})` : '';
-      outcome = {
-        Status: 'FAILED',
-        Reason: truncate(`${err && err.message ? err.message : describe(err)}${where}`, MAX_REASON_LENGTH),
-        PhysicalResourceId: failedPhysicalId(event),
-      };
-    } finally {
-      clearTimeout(deadline);
-    }
-    const body = {
-      Status: outcome.Status,
-      Reason: outcome.Reason,
-      PhysicalResourceId: outcome.PhysicalResourceId,
-      StackId: event.StackId,
-      RequestId: event.RequestId,
-      LogicalResourceId: event.LogicalResourceId,
-      Data: {},
-    };
-    await respond(event.ResponseURL, body);
-    return body;
-  };
-}
-
-const OUT_OF_TIME = Symbol('out of time');
-
-function timeBeforeDeadline(context) {
-  if (!context || typeof context.getRemainingTimeInMillis !== 'function') {
-    return undefined;
-  }
-  return Math.max(context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS, 0);
-}
-
-/**
- * Keeps the resource's identity when a request fails: a new id on a failed Update would read as a
- * replacement. A failed Create has none yet: the REST API id success would have returned, else the
- * logical id.
- */
-function failedPhysicalId(event) {
-  if (event.PhysicalResourceId) {
-    return event.PhysicalResourceId;
-  }
-  const restApiId = event.ResourceProperties && event.ResourceProperties.RestApiId;
-  return typeof restApiId === 'string' && restApiId !== '' ? restApiId : String(event.LogicalResourceId);
-}
-
-function truncate(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
+  return answerOnce({
+    decide,
+    respond,
+    log,
+    unfinished: 'the definition was imported',
+    // A failed Create keeps the REST API id: what success would have returned.
+    physicalIdOnCreate: (properties) =>
+      typeof properties.RestApiId === 'string' && properties.RestApiId !== ''
+        ? properties.RestApiId
+        : undefined,
+  });
 }
 
 /** Throttling, and another update of the same API still in progress. */
@@ -225,83 +154,19 @@ function isRetryable(err) {
   );
 }
 
-function describe(err) {
-  return err && err.name ? `${err.name}: ${err.message}` : String(err);
-}
-
-/**
- * PUTs the response to CloudFormation's pre-signed S3 URL, with an empty Content-Type (the URL is
- * signed without one), retrying a few times.
- */
-async function sendResponse(responseUrl, body, options) {
-  const request = options.request || https.request;
-  const payload = JSON.stringify(body);
-  const url = new URL(responseUrl);
-  let lastError;
-  for (let attempt = 1; attempt <= RESPONSE_ATTEMPTS; attempt++) {
-    try {
-      await new Promise((resolve, reject) => {
-        const req = request(
-          {
-            hostname: url.hostname,
-            port: url.port || undefined,
-            path: `${url.pathname}${url.search}`,
-            method: 'PUT',
-            headers: { 'content-type': '', 'content-length': Buffer.byteLength(payload) },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () =>
-              res.statusCode >= 200 && res.statusCode < 300
-                ? resolve()
-                : reject(new Error(`CloudFormation response URL answered HTTP ${res.statusCode}`)),
-            );
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.setTimeout(RESPONSE_TIMEOUT_MS, () =>
-          req.destroy(new Error(`no answer within ${RESPONSE_TIMEOUT_MS} ms`)),
-        );
-        req.end(payload);
-      });
-      return;
-    } catch (err) {
-      lastError = err;
-      if (attempt < RESPONSE_ATTEMPTS) {
-        await options.sleep(RESPONSE_RETRY_DELAY_MS * attempt);
-      }
-    }
-  }
-  throw new Error(`Could not send the ${body.Status} response to CloudFormation: ${describe(lastError)}`);
-}
-
 /** Bounds every SDK call, so a hung connection cannot use up the invocation; retries are the handler's. */
 function sdkClientConfig() {
-  return {
-    maxAttempts: SDK_MAX_ATTEMPTS,
-    requestHandler: {
-      connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
-      requestTimeout: SDK_REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    },
-  };
+  return boundedSdkClientConfig({ requestTimeoutMs: SDK_REQUEST_TIMEOUT_MS, maxAttempts: SDK_MAX_ATTEMPTS });
 }
 
-let realHandler;
-
-/** Lambda entry point, invoked by CloudFormation with a custom resource request. */
-async function handler(event, context) {
-  if (!realHandler) {
-    const { S3 } = require('@aws-sdk/client-s3');
-    const { APIGateway } = require('@aws-sdk/client-api-gateway');
-    realHandler = makeHandler({
-      s3: new S3(sdkClientConfig()),
-      apigateway: new APIGateway(sdkClientConfig()),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    });
-  }
-  return realHandler(event, context);
-}
+const handler = lazyEntryPoint(() => {
+  const { S3 } = require('@aws-sdk/client-s3');
+  const { APIGateway } = require('@aws-sdk/client-api-gateway');
+  return makeHandler({
+    s3: new S3(sdkClientConfig()),
+    apigateway: new APIGateway(sdkClientConfig()),
+    sleep: realSleep,
+  });
+});
 
 module.exports = { handler, makeHandler, substitute, sdkClientConfig, MAX_DEFINITION_BYTES };

@@ -13,12 +13,20 @@
  *
  * Delete does nothing for either: the stage is deleted with its settings, or keeps the stricter ones.
  *
- * A plain Lambda-backed custom resource: the handler sends its own response to CloudFormation's
- * pre-signed `ResponseURL`, and always sends one. The AWS SDK v3 comes from the Lambda Node.js runtime;
- * it is required lazily so unit tests can inject a fake client through `makeHandler`.
+ * A plain Lambda-backed custom resource: lib/private/handler/cfn-response.js answers CloudFormation,
+ * exactly once and in time. The AWS SDK v3 comes from the Lambda Node.js runtime; it is required lazily
+ * so unit tests can inject a fake client through `makeHandler`.
  */
 
-const https = require('https');
+const {
+  answerOnce,
+  lazyEntryPoint,
+  sdkClientConfig: boundedSdkClientConfig,
+  sendResponse,
+  sleep: realSleep,
+  withRetries: retrying,
+  RESPONSE_RESERVE_MS,
+} = require('../../../private/handler/cfn-response');
 
 const AUTHORIZATION_TYPE = 'Custom::ApiGatewayCacheControlAuthorization';
 const FLUSH_TYPE = 'Custom::ApiGatewayStageCacheFlush';
@@ -54,14 +62,7 @@ const RETRY_FIRST_DELAY_MS = 2000;
 const RETRY_MAX_DELAY_MS = 20000;
 /** Spreads retries of stages updated at the same moment. */
 const MAX_JITTER_MS = 1000;
-/** CloudFormation rejects response bodies over 4096 bytes; the reason is the only unbounded field. */
-const MAX_REASON_LENGTH = 1000;
-const RESPONSE_ATTEMPTS = 3;
-const RESPONSE_RETRY_DELAY_MS = 1000;
-const RESPONSE_TIMEOUT_MS = 10000;
-/** Time kept back from the Lambda timeout to answer FAILED if the work has not finished by then. */
-const RESPONSE_RESERVE_MS = 45000;
-const SDK_CONNECTION_TIMEOUT_MS = 3000;
+/** Bounds every SDK call, so a hung connection cannot use up the invocation. */
 const SDK_REQUEST_TIMEOUT_MS = 10000;
 const SDK_MAX_ATTEMPTS = 3;
 
@@ -130,32 +131,18 @@ function makeHandler(deps) {
   const log = deps.log || console.log;
 
   /** Calls `call`, retrying throttling and conflicts (a stage being updated) within the retry budget. */
-  async function withRetries(what, call, run) {
-    let waited = 0;
-    let delay = RETRY_FIRST_DELAY_MS;
-    for (let attempt = 1; ; attempt++) {
-      if (run.outOfTime) {
-        throw new Error('Stopped: CloudFormation was already answered FAILED because time ran out.');
-      }
-      try {
-        return await call();
-      } catch (err) {
-        if (!isRetryable(err)) {
-          throw new Error(`${what} failed: ${describe(err)}`, { cause: err });
-        }
-        const wait = delay + Math.floor(random() * MAX_JITTER_MS);
-        if (waited + wait > RETRY_BUDGET_MS) {
-          throw new Error(
-            `${what} still failed after ${attempt} attempts and ${Math.round(waited / 1000)} s of retries: ${describe(err)}`,
-            { cause: err },
-          );
-        }
-        log(`${what} attempt ${attempt} failed (${describe(err)}); retrying in ${wait} ms.`);
-        await sleep(wait);
-        waited += wait;
-        delay = Math.min(delay * 2, RETRY_MAX_DELAY_MS);
-      }
-    }
+  function withRetries(what, call, run) {
+    return retrying(what, call, {
+      run,
+      isRetryable,
+      sleep,
+      random,
+      log,
+      firstDelayMs: RETRY_FIRST_DELAY_MS,
+      maxDelayMs: RETRY_MAX_DELAY_MS,
+      jitterMs: MAX_JITTER_MS,
+      budgetMs: RETRY_BUDGET_MS,
+    });
   }
 
   /** The stage, once its cache cluster is no longer being created, deleted or flushed (or the wait is over). */
@@ -256,57 +243,7 @@ function makeHandler(deps) {
     return { PhysicalResourceId: `${props.restApiId}/${props.stageName}`, ...outcome };
   }
 
-  /** Answers CloudFormation exactly once, whatever happened; returns what it sent. */
-  return async function handle(event, context) {
-    const run = { outOfTime: false };
-    let outcome;
-    let deadline;
-    try {
-      const timeLeft = timeBeforeDeadline(context);
-      const work = decide(event, run);
-      let result;
-      if (timeLeft === undefined) {
-        result = await work;
-      } else {
-        const outOfTime = new Promise((resolve) => {
-          deadline = setTimeout(() => resolve(OUT_OF_TIME), timeLeft);
-        });
-        result = await Promise.race([work, outOfTime]);
-        if (result === OUT_OF_TIME) {
-          run.outOfTime = true;
-          work.then(
-            () => log('Work that outlasted the deadline finished; its result was not used.'),
-            (err) => log(`Work that outlasted the deadline stopped: ${describe(err)}`),
-          );
-          throw new Error('The handler ran out of time before the stage was updated.');
-        }
-      }
-      outcome = { Status: 'SUCCESS', ...result };
-    } catch (err) {
-      log(`${event.RequestType} failed: ${err && err.stack ? err.stack : describe(err)}`);
-      const where = context && context.logStreamName ? ` (log stream ${context.logStreamName})` : '';
-      outcome = {
-        Status: 'FAILED',
-        Reason: truncate(`${err && err.message ? err.message : describe(err)}${where}`, MAX_REASON_LENGTH),
-        // Keeps the resource's identity: a new id on a failed Update would read as a replacement.
-        PhysicalResourceId: event.PhysicalResourceId || String(event.LogicalResourceId),
-        Data: {},
-      };
-    } finally {
-      clearTimeout(deadline);
-    }
-    const body = {
-      Status: outcome.Status,
-      Reason: outcome.Reason,
-      PhysicalResourceId: outcome.PhysicalResourceId,
-      StackId: event.StackId,
-      RequestId: event.RequestId,
-      LogicalResourceId: event.LogicalResourceId,
-      Data: outcome.Data,
-    };
-    await respond(event.ResponseURL, body);
-    return body;
-  };
+  return answerOnce({ decide, respond, log, unfinished: 'the stage was updated' });
 }
 
 /** The resource's properties, checked; throws on a missing one. */
@@ -328,66 +265,6 @@ function readProperties(event) {
   };
 }
 
-const OUT_OF_TIME = Symbol('out of time');
-
-function timeBeforeDeadline(context) {
-  if (!context || typeof context.getRemainingTimeInMillis !== 'function') {
-    return undefined;
-  }
-  return Math.max(context.getRemainingTimeInMillis() - RESPONSE_RESERVE_MS, 0);
-}
-
-function truncate(text, max) {
-  return text.length <= max ? text : `${text.slice(0, max - 3)}...`;
-}
-
-/**
- * PUTs the response to CloudFormation's pre-signed S3 URL. The Content-Type must be empty: the URL is
- * signed without one. Retries a few times on network errors and non-2xx answers.
- */
-async function sendResponse(responseUrl, body, options) {
-  const request = options.request || https.request;
-  const payload = JSON.stringify(body);
-  const url = new URL(responseUrl);
-  let lastError;
-  for (let attempt = 1; attempt <= RESPONSE_ATTEMPTS; attempt++) {
-    try {
-      await new Promise((resolve, reject) => {
-        const req = request(
-          {
-            hostname: url.hostname,
-            port: url.port || undefined,
-            path: `${url.pathname}${url.search}`,
-            method: 'PUT',
-            headers: { 'content-type': '', 'content-length': Buffer.byteLength(payload) },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () =>
-              res.statusCode >= 200 && res.statusCode < 300
-                ? resolve()
-                : reject(new Error(`CloudFormation response URL answered HTTP ${res.statusCode}`)),
-            );
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.setTimeout(RESPONSE_TIMEOUT_MS, () =>
-          req.destroy(new Error(`no answer within ${RESPONSE_TIMEOUT_MS} ms`)),
-        );
-        req.end(payload);
-      });
-      return;
-    } catch (err) {
-      lastError = err;
-      if (attempt < RESPONSE_ATTEMPTS) {
-        await options.sleep(RESPONSE_RETRY_DELAY_MS * attempt);
-      }
-    }
-  }
-  throw new Error(`Could not send the ${body.Status} response to CloudFormation: ${describe(lastError)}`);
-}
-
 /** Throttling, and a conflict with another change of the same stage, which pass with time. */
 function isRetryable(err) {
   if (!err) {
@@ -402,35 +279,15 @@ function isRetryable(err) {
   );
 }
 
-function describe(err) {
-  return err && err.name ? `${err.name}: ${err.message}` : String(err);
-}
-
-/** Bounds every SDK call, so a hung connection cannot use up the invocation. */
+/** The configuration of the SDK client. */
 function sdkClientConfig() {
-  return {
-    maxAttempts: SDK_MAX_ATTEMPTS,
-    requestHandler: {
-      connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
-      requestTimeout: SDK_REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    },
-  };
+  return boundedSdkClientConfig({ requestTimeoutMs: SDK_REQUEST_TIMEOUT_MS, maxAttempts: SDK_MAX_ATTEMPTS });
 }
 
-let realHandler;
-
-/** Lambda entry point, invoked by CloudFormation with a custom resource request. */
-async function handler(event, context) {
-  if (!realHandler) {
-    const { APIGateway } = require('@aws-sdk/client-api-gateway');
-    realHandler = makeHandler({
-      apigateway: new APIGateway(sdkClientConfig()),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    });
-  }
-  return realHandler(event, context);
-}
+const handler = lazyEntryPoint(() => {
+  const { APIGateway } = require('@aws-sdk/client-api-gateway');
+  return makeHandler({ apigateway: new APIGateway(sdkClientConfig()), sleep: realSleep });
+});
 
 module.exports = {
   handler,
