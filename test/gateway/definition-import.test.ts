@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ApiAuthorization, DefinitionLocation, EdgeApi, EdgeApiProps, RouteIntegration } from '../../lib';
+import { newestNodejsRuntime } from '../../lib/private/runtimes';
 import { acknowledgementsUnder } from '../support/acknowledgements';
 import { Json } from '../support/definition';
 import { openApiErrors } from '../support/openapi';
@@ -180,7 +181,7 @@ describe('DefinitionLocation.ASSET', () => {
     const fnResource = Object.entries(s.template.findResources('AWS::Lambda::Function')).find(([id]) =>
       id.startsWith('ApiDefinitionImportHandler'),
     )![1] as Json;
-    expect(fnResource.Properties.Runtime).toBe('nodejs24.x');
+    expect(fnResource.Properties.Runtime).toBe(newestNodejsRuntime().name);
     const logs = Object.entries(s.template.findResources('AWS::Logs::LogGroup')).find(([id]) =>
       id.startsWith('ApiDefinitionImportHandlerLogs'),
     )![1] as Json;
