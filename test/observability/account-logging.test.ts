@@ -1,5 +1,4 @@
 import { spawnSync } from 'child_process';
-import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import https from 'https';
 import * as path from 'path';
@@ -14,6 +13,7 @@ import { configureAccountCloudWatchRole } from '../../lib/observability/account-
 import { newestNodejsRuntime } from '../../lib/private/runtimes';
 import { acknowledgementsUnder } from '../support/acknowledgements';
 import { stagedCode } from '../support/staged-code';
+import { fakeRequest, RequestFn } from '../support/fake-https';
 
 const HANDLER_DIR = path.join(
   __dirname,
@@ -477,23 +477,6 @@ interface HandlerDeps {
   readonly random?: () => number;
   readonly log?: (...args: unknown[]) => void;
 }
-interface FakeRequest extends EventEmitter {
-  end(body: string): void;
-  setTimeout(ms: number, onTimeout: () => void): void;
-  destroy(err: Error): void;
-}
-interface FakeResponse extends EventEmitter {
-  statusCode: number;
-  resume(): void;
-}
-interface RequestOptions {
-  readonly hostname: string;
-  readonly port?: string;
-  readonly path: string;
-  readonly method: string;
-  readonly headers: Record<string, string | number>;
-}
-type RequestFn = (options: RequestOptions, onResponse: (res: FakeResponse) => void) => FakeRequest;
 interface SdkClientConfig {
   readonly maxAttempts: number;
   readonly requestHandler: {
@@ -1137,84 +1120,7 @@ describe('account CloudWatch role handler', () => {
   });
 });
 
-/** A stand-in for `https.request`: records each request and answers with the next status or error. */
-function fakeRequest(outcomes: (number | Error)[]) {
-  const sent: { options: RequestOptions; body: string }[] = [];
-  const request: RequestFn = (options, onResponse) => {
-    const req = new EventEmitter() as FakeRequest;
-    req.setTimeout = () => undefined;
-    req.destroy = (err: Error) => {
-      req.emit('error', err);
-    };
-    req.end = (body: string) => {
-      sent.push({ options, body });
-      const outcome = outcomes.shift() ?? 200;
-      setImmediate(() => {
-        if (outcome instanceof Error) {
-          req.emit('error', outcome);
-          return;
-        }
-        const res = new EventEmitter() as FakeResponse;
-        res.statusCode = outcome;
-        res.resume = () => setImmediate(() => res.emit('end'));
-        onResponse(res);
-      });
-    };
-    return req;
-  };
-  return { request, sent };
-}
-
 describe('sending the response to CloudFormation', () => {
-  const body: CfnResponse = {
-    Status: 'SUCCESS',
-    Reason: 'The account CloudWatch role in effect is ünïcode.',
-    PhysicalResourceId: OURS,
-    ...ECHOED,
-    Data: { RoleArn: OURS },
-  };
-
-  test('PUTs the JSON body to the pre-signed URL with an empty Content-Type', async () => {
-    const fake = fakeRequest([200]);
-    const sleeps: number[] = [];
-    await handlerModule.sendResponse(RESPONSE_URL, body, {
-      sleep: async (ms) => void sleeps.push(ms),
-      request: fake.request,
-    });
-    expect(fake.sent).toHaveLength(1);
-    const [{ options, body: sentBody }] = fake.sent;
-    expect(options).toEqual({
-      hostname: 'cloudformation-custom-resource-response-useast1.s3.amazonaws.com',
-      port: undefined,
-      path: '/arn%3A?X-Amz-Signature=abc',
-      method: 'PUT',
-      headers: { 'content-type': '', 'content-length': Buffer.byteLength(sentBody) },
-    });
-    expect(JSON.parse(sentBody)).toEqual(body);
-    // Bytes, not characters: the body is not ASCII.
-    expect(Buffer.byteLength(sentBody)).toBeGreaterThan(sentBody.length);
-    expect(sleeps).toEqual([]);
-  });
-
-  test('retries after an HTTP error or a network error', async () => {
-    const fake = fakeRequest([503, new Error('socket hang up'), 200]);
-    const sleeps: number[] = [];
-    await handlerModule.sendResponse(RESPONSE_URL, body, {
-      sleep: async (ms) => void sleeps.push(ms),
-      request: fake.request,
-    });
-    expect(fake.sent).toHaveLength(3);
-    expect(sleeps).toEqual([1000, 2000]);
-  });
-
-  test('gives up after three attempts with the last error', async () => {
-    const fake = fakeRequest([500, 500, 403]);
-    await expect(
-      handlerModule.sendResponse(RESPONSE_URL, body, { sleep: async () => undefined, request: fake.request }),
-    ).rejects.toThrow(/Could not send the SUCCESS response to CloudFormation: .*HTTP 403/);
-    expect(fake.sent).toHaveLength(3);
-  });
-
   test('is what the handler uses when no responder is injected', async () => {
     const f = fakes({});
     const withoutResponder: HandlerDeps = { ...f.deps, respond: undefined };

@@ -1,6 +1,6 @@
-import { EventEmitter } from 'events';
 import * as fs from 'fs';
 import * as path from 'path';
+import { RequestFn } from '../support/fake-https';
 
 /*
  * The stage-cache custom resource handler, with a fake API Gateway client and a fake responder: no
@@ -58,21 +58,6 @@ interface HandlerDeps {
   readonly random?: () => number;
   readonly log?: (...args: unknown[]) => void;
 }
-interface FakeRequest extends EventEmitter {
-  end(body: string): void;
-  setTimeout(ms: number, onTimeout: () => void): void;
-  destroy(err: Error): void;
-}
-interface FakeResponse extends EventEmitter {
-  statusCode: number;
-  resume(): void;
-}
-interface RequestOptions {
-  readonly hostname: string;
-  readonly path: string;
-  readonly method: string;
-  readonly headers: Record<string, string | number>;
-}
 interface HandlerModule {
   makeHandler(deps: HandlerDeps): (event: HandlerEvent, context?: LambdaContext) => Promise<CfnResponse>;
   methodSettingKeys(methodSettings?: Record<string, unknown>): string[];
@@ -82,7 +67,7 @@ interface HandlerModule {
     body: CfnResponse,
     options: {
       sleep: (ms: number) => Promise<void>;
-      request?: (options: RequestOptions, onResponse: (res: FakeResponse) => void) => FakeRequest;
+      request?: RequestFn;
     },
   ): Promise<void>;
   sdkClientConfig(): { maxAttempts: number; requestHandler: Record<string, unknown> };
@@ -606,40 +591,5 @@ describe('the handler package', () => {
 
   test('the shipped directory holds only the handler', () => {
     expect(fs.readdirSync(HANDLER_DIR)).toEqual(['index.js']);
-  });
-
-  test('the response is a PUT with an empty Content-Type to the pre-signed URL, retried on failure', async () => {
-    const sent: { options: RequestOptions; body: string }[] = [];
-    let attempt = 0;
-    const request = (options: RequestOptions, onResponse: (res: FakeResponse) => void): FakeRequest => {
-      const req = new EventEmitter() as FakeRequest;
-      req.setTimeout = () => undefined;
-      req.destroy = (err: Error) => void req.emit('error', err);
-      req.end = (body: string) => {
-        sent.push({ options, body });
-        attempt++;
-        const res = new EventEmitter() as FakeResponse;
-        res.statusCode = attempt === 1 ? 503 : 200;
-        res.resume = () => setImmediate(() => res.emit('end'));
-        onResponse(res);
-      };
-      return req;
-    };
-    const body = {
-      Status: 'SUCCESS',
-      Reason: 'ok',
-      PhysicalResourceId: 'a1b2c3/prod',
-      ...ECHOED,
-      Data: {},
-    } as CfnResponse;
-    await handlerModule.sendResponse(RESPONSE_URL, body, { sleep: async () => undefined, request });
-    expect(sent).toHaveLength(2);
-    expect(sent[1].options).toMatchObject({
-      hostname: 'cloudformation-custom-resource-response-useast1.s3.amazonaws.com',
-      path: '/x?X-Amz-Signature=abc',
-      method: 'PUT',
-      headers: { 'content-type': '' },
-    });
-    expect(JSON.parse(sent[1].body)).toEqual(body);
   });
 });
