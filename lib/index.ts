@@ -30,6 +30,7 @@ export { ApiKeyOptions, ApiKeyValue } from './traffic/api-keys';
 export { UsagePlanOptions, UsagePlanQuota, UsagePlanRouteThrottling } from './traffic/usage-plans';
 export { WafOptions } from './security/waf';
 export * from './gateway/options';
+export * from './gateway/route-options';
 export { DefinitionLocation } from './gateway/definition-location';
 export { ApiRoute } from './gateway/api-route';
 export { IRestApiPreset } from './gateway/rest-api-preset-interface';

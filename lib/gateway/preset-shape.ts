@@ -4,7 +4,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { ApiFront, PolicyStatement } from '../security/resource-policy';
 import { IntegrationTimeoutLimit } from '../private/limits';
-import type { RouteOptions } from './options';
+import type { RouteOptions } from './route-options';
 
 /** What a preset fixes about its API, and what it adds before the API is built. */
 export interface PresetShape {

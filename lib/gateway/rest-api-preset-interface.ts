@@ -5,7 +5,7 @@ import { ApiKeyOptions } from '../traffic/api-keys';
 import { UsagePlanOptions } from '../traffic/usage-plans';
 import { RouteIntegration } from '../integrations/route-integration';
 import { ApiRoute } from './api-route';
-import { RouteOptions } from './options';
+import { RouteOptions } from './route-options';
 
 /**
  * What every preset is: a REST API with its stages, routes and protections. Use it to write code

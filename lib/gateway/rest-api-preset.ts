@@ -52,7 +52,8 @@ import { DefinitionCache } from './definition-cache';
 import { checkDefinition, checkTemplateSize, writeContractAtSynth } from './definition-checks';
 import { DefinitionLocation } from './definition-location';
 import { DefinitionPlacement } from './definition-placement';
-import { RestApiPresetProps, RouteOptions } from './options';
+import { RestApiPresetProps } from './options';
+import { RouteOptions } from './route-options';
 import { integrationTimeoutLimit, PresetAdditions, PresetShape } from './preset-shape';
 import { RouteTable } from './route-table';
 import {

@@ -8,7 +8,7 @@ import * as limits from '../private/limits';
 import { OpenApiObject, openApiParameter, withoutExtensions } from '../private/openapi';
 import { ApiRoute } from './api-route';
 import { ERROR_SCHEMA_REF, isErrorBody } from './contract-names';
-import { RouteOptions } from './options';
+import { RouteOptions } from './route-options';
 import { RouteKey } from './route-table';
 import { StageRoute } from './stages';
 

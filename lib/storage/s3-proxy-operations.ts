@@ -1,4 +1,4 @@
-import { OperationOptions, RouteOptions } from '../gateway/options';
+import { OperationOptions, RouteOptions } from '../gateway/route-options';
 
 /**
  * How the routes `S3ProxyApi` adds read in the OpenAPI contract: their operation ids (SDK method names),

@@ -28,7 +28,7 @@ export interface CachedStage {
  * CloudFormation cannot set `requireAuthorizationForCacheControl` or `unauthorizedCacheControlHeaderStrategy`
  * (AWS::ApiGateway::Stage MethodSetting has neither), and a Stage update adds, changes and removes the
  * stage's method settings with nothing in the template to hold these two fields. So the authorization
- * resource's properties carry a hash of the stage's properties: any change
+ * resource's properties carry a hash of the stage's properties: every change
  * to the stage updates the resource, which runs after the stage (it depends on it) and sets both fields
  * again on every method setting the stage then has.
  */
